@@ -1,0 +1,18 @@
+import type { Config } from '../server/config.js';
+import type { Store } from '../store/db.js';
+import type { AccessKeyService } from '../domain/iam/access-key-service.js';
+import type { AuditTrail } from '../domain/audit/audit-trail.js';
+import type { SessionService } from '../domain/iam/session-service.js';
+import type { LoginService } from '../domain/iam/login-service.js';
+import type { Authorizer } from '../iam/authorizer.js';
+
+/** The narrow set of domain services action handlers may use. */
+export interface Services {
+  config: Config;
+  store: Store;
+  accessKeys: AccessKeyService;
+  audit: AuditTrail;
+  sessions: SessionService;
+  login: LoginService;
+  authorizer: Authorizer;
+}

@@ -1,0 +1,15 @@
+import type { BlockList } from 'node:net';
+import type { AnyAction } from '../actions/catalog-types.js';
+import type { Services } from '../actions/services.js';
+import type { Config } from './config.js';
+import type { NonceStore } from './nonce-store.js';
+
+export interface AppContext {
+  config: Config;
+  services: Services;
+  catalog: Map<string, AnyAction>;
+  nonces: NonceStore;
+  trust: BlockList;
+  /** Account used for audit records of calls whose caller is unknown (bad key, no signature). */
+  rootAccountId: string;
+}

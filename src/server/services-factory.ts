@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import type { Services } from '../actions/services.js';
+import { AuditTrail, type AuditLogger } from '../domain/audit/audit-trail.js';
+import { AccessKeyService } from '../domain/iam/access-key-service.js';
+import { LoginService } from '../domain/iam/login-service.js';
+import { SessionService } from '../domain/iam/session-service.js';
+import { SecretBox } from '../iam/crypto.js';
+import { rootOnlyAuthorizer, type Authorizer } from '../iam/authorizer.js';
+import { migrateToLatest, openStore } from '../store/db.js';
+import type { Config } from './config.js';
+import { loadMasterKey } from './master-key.js';
+
+/** Opens the store (migrating it) and wires the domain services. Shared by the server and the CLI. */
+export async function createServices(config: Config, log: AuditLogger, authorizer: Authorizer = rootOnlyAuthorizer): Promise<Services> {
+  const store = openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqlitePath: join(config.home, 'vigil.db') });
+  try {
+    await migrateToLatest(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const box = new SecretBox(loadMasterKey(config.home));
+  return {
+    config,
+    store,
+    accessKeys: new AccessKeyService(store.db, box),
+    audit: new AuditTrail(store.db, log, config.audit.jsonlFile),
+    sessions: new SessionService(store.db, config.session.ttlMinutes * 60_000),
+    login: new LoginService(store.db, box, config.login),
+    authorizer,
+  };
+}
+
+export async function closeServices(s: Services): Promise<void> {
+  await s.audit.close();
+  await s.accessKeys.flushLastUsed();
+  await s.store.close();
+}

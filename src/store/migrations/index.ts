@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-spine.js';
+
+/** Forward-only, versioned migrations; names sort in the order they run. */
+const migrations: Record<string, Migration> = {
+  '0001-spine': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
