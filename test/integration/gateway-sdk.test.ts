@@ -3,13 +3,8 @@ import { signV1 } from '../../src/iam/signature/v1.js';
 import { openapiCall, popClient } from '../helpers/sdk.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
+
 let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer();
-});
-afterAll(async () => {
-  await t?.close();
-});
 
 const ts = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -20,7 +15,14 @@ function signedUrl(params: Record<string, string>, secret: string): string {
   return `${t.url}/?${new URLSearchParams({ ...all, Signature: sig }).toString()}`;
 }
 
-describe('real Alibaba SDK clients against a running server', () => {
+describe.each(['sqlite', 'postgres'] as const)('real Alibaba SDK clients against a running server on %s', (dialect) => {
+  beforeAll(async () => {
+    t = await startTestServer({ dialect });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
   it('pop-core GET and POST call DescribeSummaryInfo', async () => {
     const c = popClient(t.url, t.rootKey.id, t.rootKey.secret);
     const get = await c.request('DescribeSummaryInfo', {});
