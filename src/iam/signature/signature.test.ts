@@ -5,9 +5,8 @@ import OpenApiUtilModule from '@alicloud/openapi-util';
 
 // CommonJS compiled from TS: Node's ESM loader puts the class on `.default` of the default
 // import, vitest's interop unwraps it once already.
-type Util = typeof OpenApiUtilModule;
-const OpenApiUtil: Util =
-  'getRPCSignature' in OpenApiUtilModule ? OpenApiUtilModule : (OpenApiUtilModule as unknown as { default: Util }).default;
+type Util = typeof OpenApiUtilModule.default;
+const OpenApiUtil: Util = 'getRPCSignature' in OpenApiUtilModule ? (OpenApiUtilModule as unknown as Util) : OpenApiUtilModule.default;
 import { parsePairs, percentEncode } from './encoding.js';
 import { signV1, stringToSignV1 } from './v1.js';
 import { canonicalRequestV3, EMPTY_BODY_SHA256, parseV3Authorization, signV3 } from './v3.js';

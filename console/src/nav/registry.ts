@@ -1,0 +1,51 @@
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  KeyOutlined,
+  SafetyCertificateOutlined,
+} from '@ant-design/icons';
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+/** Top-level sections of the product menu, in the order of SPEC R-11.5. */
+export const NAV_SECTIONS = [
+  'overview',
+  'assets',
+  'prevention',
+  'detection',
+  'activeDefense',
+  'settings',
+  'accessControl',
+  'audit',
+] as const;
+export type NavSection = (typeof NAV_SECTIONS)[number];
+
+/** Sections that are a single page (a plain menu entry) rather than a sub-menu. */
+export const FLAT_SECTIONS: ReadonlySet<NavSection> = new Set<NavSection>(['overview', 'assets', 'audit']);
+
+export const SECTION_ICONS: Partial<Record<NavSection, ComponentType>> = {
+  accessControl: SafetyCertificateOutlined,
+};
+
+export interface NavEntry {
+  key: string;
+  /** Route path inside the console (HashRouter), e.g. `/audit`. */
+  path: string;
+  /** i18n key of the menu label and page title. */
+  labelKey: string;
+  icon: ComponentType;
+  group: NavSection;
+  page: LazyExoticComponent<ComponentType>;
+}
+
+function page<T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
+}
+
+/** Every console page: one line here adds both its menu entry and its route. */
+export const NAV_ENTRIES: readonly NavEntry[] = [
+  { key: 'overview', path: '/overview', labelKey: 'nav.overview', icon: DashboardOutlined, group: 'overview', page: page(() => import('../pages/overview/OverviewPage.js'), 'OverviewPage') },
+  { key: 'accessKeys', path: '/access-control/access-keys', labelKey: 'nav.accessKeys', icon: KeyOutlined, group: 'accessControl', page: page(() => import('../pages/access-keys/AccessKeysPage.js'), 'AccessKeysPage') },
+  { key: 'audit', path: '/audit', labelKey: 'nav.audit', icon: AuditOutlined, group: 'audit', page: page(() => import('../pages/audit/AuditPage.js'), 'AuditPage') },
+];
+
+export const HOME_PATH = '/overview';
