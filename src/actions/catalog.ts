@@ -1,16 +1,25 @@
 import type { AnyAction } from './catalog-types.js';
+import { ActionCatalog } from './action-catalog.js';
 import { describeSummaryInfo } from './summary.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { lookupEvents } from './audit.js';
 
+import { createLoginProfile, createUser, deleteUser, getUser, listUsers, updateLoginProfile, updateUser } from './ram-users.js';
+import { addUserToGroup, createGroup, deleteRamGroup, listGroups, listGroupsForUser, listUsersForGroup, removeUserFromGroup } from './ram-groups.js';
+import * as ramPolicies from './ram-policies.js';
+import { bindMFADevice, createVirtualMFADevice, unbindMFADevice } from './ram-mfa.js';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './ram-simulate.js';
 /** Every action the gateway serves; one declaration each. */
 export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents];
 
-export function buildCatalog(actions: readonly AnyAction[] = ALL_ACTIONS): Map<string, AnyAction> {
-  const map = new Map<string, AnyAction>();
-  for (const a of actions) {
-    if (map.has(a.name)) throw new Error(`action ${a.name} is declared twice`);
-    map.set(a.name, a);
-  }
-  return map;
+/** RAM 2015-05-01 user, group, policy, MFA and simulator actions. */
+export const RAM_ACTIONS: readonly AnyAction[] = [
+  createUser, getUser, updateUser, deleteUser, listUsers, createLoginProfile, updateLoginProfile,
+  createGroup, deleteRamGroup, listGroups, addUserToGroup, removeUserFromGroup, listGroupsForUser, listUsersForGroup,
+  ...Object.values(ramPolicies),
+  createVirtualMFADevice, bindMFADevice, unbindMFADevice, simulateCustomPolicy, simulatePrincipalPolicy,
+];
+
+export function buildCatalog(actions: readonly AnyAction[] = [...ALL_ACTIONS, ...RAM_ACTIONS]): ActionCatalog {
+  return new ActionCatalog(actions);
 }

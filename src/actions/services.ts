@@ -5,6 +5,7 @@ import type { AuditTrail } from '../domain/audit/audit-trail.js';
 import type { SessionService } from '../domain/iam/session-service.js';
 import type { LoginService } from '../domain/iam/login-service.js';
 import type { Authorizer } from '../iam/authorizer.js';
+import type { RamServices } from '../domain/ram/ram-services.js';
 
 /** The narrow set of domain services action handlers may use. */
 export interface Services {
@@ -15,4 +16,5 @@ export interface Services {
   sessions: SessionService;
   login: LoginService;
   authorizer: Authorizer;
+  ram: RamServices;
 }

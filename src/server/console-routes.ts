@@ -116,11 +116,11 @@ export async function consoleRoutes(fastify: FastifyInstance, app: AppContext): 
     return reply.send(describeCatalog(app));
   });
 
-  fastify.post<{ Params: { action: string } }>('/api/:action', async (req, reply) => {
+  fastify.post<{ Params: { action: string }; Querystring: { Product?: string } }>('/api/:action', async (req, reply) => {
     const started = performance.now();
     const meta = requestMeta(app, req);
     const actionName = req.params.action;
-    const action = app.catalog.get(actionName);
+    const action = app.catalog.get(actionName, { ...(req.query.Product ? { product: String(req.query.Product) } : {}) });
     const cur = await currentSession(req);
     const principal = cur ? sessionPrincipal(cur.session) : null;
     let outcome: { result?: Record<string, unknown>; error?: unknown; decision: 'Allow' | 'ImplicitDeny' | 'ExplicitDeny' | 'NotAuthenticated' };
@@ -163,7 +163,7 @@ export function describeCatalog(app: AppContext) {
     product: 'Vigil (Alibaba Cloud Sas 2018-12-03 compatible)',
     endpoint: '/',
     signatures: ['HMAC-SHA1 (POP v1)', 'ACS3-HMAC-SHA256 (v3)'],
-    actions: [...app.catalog.values()].map((a) => ({
+    actions: app.catalog.values().map((a) => ({
       Name: a.name,
       Product: a.product,
       RamActions: a.ramActions,

@@ -47,7 +47,7 @@ async function handleRpc(app: AppContext, req: FastifyRequest, reply: FastifyRep
     rpc = parseRpcRequest(req.method, req.raw.url ?? '/', req.raw.rawHeaders, Buffer.isBuffer(req.body) ? req.body : undefined, req.headers['content-type']);
     const av = actionAndVersion(rpc);
     actionName = av.action;
-    action = app.catalog.get(actionName);
+    action = app.catalog.get(actionName, { version: av.version });
     principal = await authenticateSignature(rpc, { accessKeys: app.services.accessKeys, nonces: app.nonces, windowSec: app.config.signature.timestampWindowSec }, meta.now.getTime());
     if (!action) throw new VigilError('InvalidApi.NotFound', `Specified api "${actionName.slice(0, 64)}" is not found; GET /api/catalog lists the actions.`, 404);
     if (!PRODUCT_VERSIONS[action.product].includes(av.version)) {

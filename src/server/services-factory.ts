@@ -5,13 +5,24 @@ import { AccessKeyService } from '../domain/iam/access-key-service.js';
 import { LoginService } from '../domain/iam/login-service.js';
 import { SessionService } from '../domain/iam/session-service.js';
 import { SecretBox } from '../iam/crypto.js';
-import { rootOnlyAuthorizer, type Authorizer } from '../iam/authorizer.js';
+import type { Authorizer } from '../iam/authorizer.js';
+import { RamAuthorizer } from '../iam/ram-authorizer.js';
+import { createRamServices } from '../domain/ram/ram-services.js';
+import { ActionCatalog } from '../actions/action-catalog.js';
+import { ALL_ACTIONS, RAM_ACTIONS } from '../actions/catalog.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 import type { Config } from './config.js';
 import { loadMasterKey } from './master-key.js';
 
+let knownRamActions: Set<string> | null = null;
+/** Every RAM action name Vigil serves, for "unknown action" warnings when a policy is saved. */
+function knownActions(): ReadonlySet<string> {
+  knownRamActions ??= new ActionCatalog([...ALL_ACTIONS, ...RAM_ACTIONS]).ramActionNames();
+  return knownRamActions;
+}
+
 /** Opens the store (migrating it) and wires the domain services. Shared by the server and the CLI. */
-export async function createServices(config: Config, log: AuditLogger, authorizer: Authorizer = rootOnlyAuthorizer): Promise<Services> {
+export async function createServices(config: Config, log: AuditLogger, authorizer?: Authorizer): Promise<Services> {
   const store = openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqlitePath: join(config.home, 'vigil.db') });
   try {
     await migrateToLatest(store);
@@ -20,6 +31,7 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     throw err;
   }
   const box = new SecretBox(loadMasterKey(config.home));
+  const ram = createRamServices(store.db, box, knownActions);
   return {
     config,
     store,
@@ -27,7 +39,8 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     audit: new AuditTrail(store.db, log, config.audit.jsonlFile),
     sessions: new SessionService(store.db, config.session.ttlMinutes * 60_000),
     login: new LoginService(store.db, box, config.login),
-    authorizer,
+    authorizer: authorizer ?? new RamAuthorizer(ram.policies, ram.revision),
+    ram,
   };
 }
 

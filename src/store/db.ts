@@ -46,7 +46,8 @@ export function openStore(opts: StoreOptions): Store {
 
 /** Runs every pending forward migration; throws with the failing migration's name. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider });
+  // Migrations land from parallel work in any order; each runs once, pending ones in name order.
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
