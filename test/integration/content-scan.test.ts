@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanDirectoryForSecrets, scanDirectoryForWebshells, type FileWebshellFinding } from '../../src/host/files/index.js';
 import { newWalkStats, walkFiles } from '../../src/host/files/walk.js';
+import { sharedDataDir } from '../helpers/shared-data.js';
 
-const DATA = '/work/shared/data';
+const DATA = sharedDataDir();
 const WEB = `${DATA}/webshell`;
 
 interface Label { file: string; label: 'malicious' | 'benign'; source: string; lang: string }

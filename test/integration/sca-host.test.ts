@@ -13,8 +13,9 @@ import { evaluatePolicy, type PolicyResult } from '../../src/engines/sca/evaluat
 import { loadPolicy, type ScaPolicy } from '../../src/engines/sca/policy.js';
 import { parseRule } from '../../src/engines/sca/rule-parser.js';
 import { createHostProbe } from '../../src/host/probe/host-probe.js';
+import { sharedDataDir } from '../helpers/shared-data.js';
 
-const CORPUS = '/work/shared/data/baseline/wazuh-sca';
+const CORPUS = `${sharedDataDir()}/baseline/wazuh-sca`;
 const SHIPPED = join(import.meta.dirname, '../../rules/baseline');
 const tmpRoots: string[] = [];
 

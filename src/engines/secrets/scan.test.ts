@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanSecrets } from './scan.js';
 import { sha256Hex } from './text-utils.js';
+import { sharedDataDir } from '../../../test/helpers/shared-data.js';
 
-const DATA = '/work/shared/data/secrets';
+const DATA = `${sharedDataDir()}/secrets`;
 interface GitleaksCase { ruleId: string; tps: string[]; fps: string[] }
 const cases = JSON.parse(readFileSync(`${DATA}/gitleaks-cases.json`, 'utf8')) as GitleaksCase[];
 const templates = (JSON.parse(readFileSync(`${DATA}/gitleaks-sample-templates.json`, 'utf8')) as { template: string }[]).map((t) => t.template);

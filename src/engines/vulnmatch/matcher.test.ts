@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdvisoryIndex, buildAdvisoryIndex, matchInventory, type AdvisoryMatch, type HostInventory } from './matcher.js';
 import { parseOsvRecord } from './osv-parse.js';
 import type { Advisory } from './osv-types.js';
+import { sharedDataDir } from '../../../test/helpers/shared-data.js';
 
 /** The shared corpus (see /work/shared/data/README.md, section vuln/); VIGIL_SHARED_DATA overrides. */
-const SHARED_DATA = process.env.VIGIL_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const SHARED_DATA = `${sharedDataDir()}/`;
 const VULN_DIR = `${SHARED_DATA.replace(/\/?$/, '/')}vuln/`;
 const ALMA_TARBALL = `${VULN_DIR}almalinux-osv/almalinux-osv-database.tar.gz`;
 

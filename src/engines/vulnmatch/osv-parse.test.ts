@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OsvValidationError, parseOsvRecord } from './osv-parse.js';
+import { sharedDataDir } from '../../../test/helpers/shared-data.js';
 
 /** The shared corpus (see /work/shared/data/README.md, section vuln/); VIGIL_SHARED_DATA overrides. */
-const SHARED_DATA = process.env.VIGIL_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const SHARED_DATA = `${sharedDataDir()}/`;
 const VULN_DIR = `${SHARED_DATA.replace(/\/?$/, '/')}vuln/`;
 
 function read(rel: string): string {

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compareApk } from './apk-version.js';
 import { compareDpkg } from './dpkg-version.js';
 import { rpmvercmp } from './rpm-version.js';
+import { sharedDataDir } from '../../../test/helpers/shared-data.js';
 
 /** The shared corpus (see /work/shared/data/README.md, section vuln/); VIGIL_SHARED_DATA overrides. */
-const SHARED_DATA = process.env.VIGIL_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const SHARED_DATA = `${sharedDataDir()}/`;
 const VECTORS_DIR = `${SHARED_DATA.replace(/\/?$/, '/')}vuln/version-vectors/`;
 
 interface Vector {
