@@ -3,6 +3,7 @@ import { ActionCatalog } from './action-catalog.js';
 import { describeSummaryInfo } from './summary.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { lookupEvents } from './audit.js';
+import { addInstallCode, deleteInstallCode, describeInstallCodes, pauseClient } from './agents.js';
 
 import { createLoginProfile, createUser, deleteUser, getUser, listUsers, updateLoginProfile, updateUser } from './ram-users.js';
 import { addUserToGroup, createGroup, deleteRamGroup, listGroups, listGroupsForUser, listUsersForGroup, removeUserFromGroup } from './ram-groups.js';
@@ -10,7 +11,7 @@ import * as ramPolicies from './ram-policies.js';
 import { bindMFADevice, createVirtualMFADevice, unbindMFADevice } from './ram-mfa.js';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './ram-simulate.js';
 /** Every action the gateway serves; one declaration each. */
-export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents];
+export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient];
 
 /** RAM 2015-05-01 user, group, policy, MFA and simulator actions. */
 export const RAM_ACTIONS: readonly AnyAction[] = [

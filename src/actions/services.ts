@@ -6,6 +6,8 @@ import type { SessionService } from '../domain/iam/session-service.js';
 import type { LoginService } from '../domain/iam/login-service.js';
 import type { Authorizer } from '../iam/authorizer.js';
 import type { RamServices } from '../domain/ram/ram-services.js';
+import type { AgentHub } from '../server/agent-hub.js';
+import type { InstallCodeService } from '../domain/agents/install-code-service.js';
 
 /** The narrow set of domain services action handlers may use. */
 export interface Services {
@@ -17,4 +19,7 @@ export interface Services {
   login: LoginService;
   authorizer: Authorizer;
   ram: RamServices;
+  /** The agent link: live connections, tasks, snapshots/events (`agents.on('events', …)`), status. */
+  agents: AgentHub;
+  installCodes: InstallCodeService;
 }

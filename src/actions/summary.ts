@@ -17,7 +17,8 @@ export const describeSummaryInfo = defineAction({
     Success: Type.Boolean(),
   }),
   async handler(ctx) {
-    const s = await summarizeAgents(ctx.services.store.db, ctx.principal.accountId, ctx.meta.now.getTime());
+    const { offlineWindowSec } = await ctx.services.agents.registry.linkSettings(ctx.principal.accountId);
+    const s = await summarizeAgents(ctx.services.store.db, ctx.principal.accountId, ctx.meta.now.getTime(), offlineWindowSec * 1000);
     return { AegisClientOfflineCount: s.offline, AegisClientOnlineCount: s.online, SecurityScore: s.score, Success: true };
   },
 });

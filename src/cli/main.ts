@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin-command.js';
+import { registerAgentCommand } from './agent-command.js';
 import { registerServerCommand } from './server-command.js';
 import { vigilVersion } from './version.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServerCommand(program);
   registerAdminCommands(program);
+  registerAgentCommand(program);
   return program;
 }
 

@@ -18,6 +18,7 @@ import { ERROR_HELP, classifyError, sendError } from './errors.js';
 import { NonceStore } from './nonce-store.js';
 import { bodyFor, requestMeta } from './request-meta.js';
 import { rpcRoutes } from './rpc-route.js';
+import { agentRoutes } from './agent-routes.js';
 
 export interface TlsMaterial {
   cert: string | Buffer;
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, services: Services, tls?: TlsMate
 
   await fastify.register(async (scope) => rpcRoutes(scope, app));
   await fastify.register(async (scope) => consoleRoutes(scope, app));
+  await fastify.register(async (scope) => agentRoutes(scope, app));
 
   const dir = consoleDir();
   if (dir) {

@@ -13,6 +13,10 @@ import { ALL_ACTIONS, RAM_ACTIONS } from '../actions/catalog.js';
 import { migrateToLatest, openStore } from '../store/db.js';
 import type { Config } from './config.js';
 import { loadMasterKey } from './master-key.js';
+import { AgentHub } from './agent-hub.js';
+import { AgentRegistry } from '../domain/agents/agent-registry.js';
+import { AgentTaskStore } from '../domain/agents/agent-tasks.js';
+import { InstallCodeService } from '../domain/agents/install-code-service.js';
 
 let knownRamActions: Set<string> | null = null;
 /** Every RAM action name Vigil serves, for "unknown action" warnings when a policy is saved. */
@@ -32,7 +36,7 @@ export async function createServices(config: Config, log: AuditLogger, authorize
   }
   const box = new SecretBox(loadMasterKey(config.home));
   const ram = createRamServices(store.db, box, knownActions);
-  return {
+  const services: Services = {
     config,
     store,
     accessKeys: new AccessKeyService(store.db, box),
@@ -41,10 +45,14 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     login: new LoginService(store.db, box, config.login),
     authorizer: authorizer ?? new RamAuthorizer(ram.policies, ram.revision),
     ram,
+    agents: new AgentHub(new AgentRegistry(store.db, box), new AgentTaskStore(store.db), log),
+    installCodes: new InstallCodeService(store.db),
   };
+  return services;
 }
 
 export async function closeServices(s: Services): Promise<void> {
+  s.agents.stop();
   await s.audit.close();
   await s.accessKeys.flushLastUsed();
   await s.store.close();

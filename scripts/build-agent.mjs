@@ -1,0 +1,20 @@
+// Builds the agent into one file the server serves at /agent/vigil-agent.mjs: node scripts/build-agent.mjs
+import { build } from 'esbuild';
+import { URL, fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+await build({
+  entryPoints: [`${root}src/agent/main.ts`],
+  outfile: `${root}dist/agent/vigil-agent.mjs`,
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'esm',
+  minify: false,
+  legalComments: 'none',
+  // ws loads these optional native helpers with require() in try/catch.
+  external: ['bufferutil', 'utf-8-validate'],
+  // CommonJS dependencies (ws, commander) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __vigilCreateRequire } from 'node:module';\nconst require = __vigilCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
