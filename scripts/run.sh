@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 ensure_node
 npm_install
 npm run build
-exec node bin/vigil.js server "$@"
+exec node bin/vigil.js server --local-agent "$@"

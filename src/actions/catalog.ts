@@ -4,6 +4,10 @@ import { describeSummaryInfo } from './summary.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKey } from './access-keys.js';
 import { lookupEvents } from './audit.js';
 import { addInstallCode, deleteInstallCode, describeInstallCodes, pauseClient } from './agents.js';
+import { ASSET_ACTIONS } from './assets.js';
+import { ASSET_PROPERTY_ACTIONS } from './assets-properties.js';
+import { ASSET_EXPORT_ACTIONS } from './assets-export.js';
+import { ASSET_TASK_ACTIONS } from './assets-tasks.js';
 
 import { createLoginProfile, createUser, deleteUser, getUser, listUsers, updateLoginProfile, updateUser } from './ram-users.js';
 import { addUserToGroup, createGroup, deleteRamGroup, listGroups, listGroupsForUser, listUsersForGroup, removeUserFromGroup } from './ram-groups.js';
@@ -11,7 +15,7 @@ import * as ramPolicies from './ram-policies.js';
 import { bindMFADevice, createVirtualMFADevice, unbindMFADevice } from './ram-mfa.js';
 import { simulateCustomPolicy, simulatePrincipalPolicy } from './ram-simulate.js';
 /** Every action the gateway serves; one declaration each. */
-export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient];
+export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient, ...ASSET_ACTIONS, ...ASSET_PROPERTY_ACTIONS, ...ASSET_EXPORT_ACTIONS, ...ASSET_TASK_ACTIONS];
 
 /** RAM 2015-05-01 user, group, policy, MFA and simulator actions. */
 export const RAM_ACTIONS: readonly AnyAction[] = [

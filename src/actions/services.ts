@@ -8,6 +8,8 @@ import type { Authorizer } from '../iam/authorizer.js';
 import type { RamServices } from '../domain/ram/ram-services.js';
 import type { AgentHub } from '../server/agent-hub.js';
 import type { InstallCodeService } from '../domain/agents/install-code-service.js';
+import type { AssetService } from '../domain/assets/asset-service.js';
+import type { AssetExportService } from '../domain/assets/export-service.js';
 
 /** The narrow set of domain services action handlers may use. */
 export interface Services {
@@ -22,4 +24,7 @@ export interface Services {
   /** The agent link: live connections, tasks, snapshots/events (`agents.on('events', …)`), status. */
   agents: AgentHub;
   installCodes: InstallCodeService;
+  /** Asset center: hosts, inventory items, groups, tags (fed by agent `inventory` snapshots). */
+  assets: AssetService;
+  assetExports: AssetExportService;
 }

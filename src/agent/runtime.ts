@@ -8,6 +8,7 @@ import { AgentLink } from './link.js';
 import type { LinkConfig } from './protocol.js';
 import { runTask } from './task-handlers.js';
 import { AGENT_VERSION } from './version.js';
+import { startInventory } from './inventory-feature.js';
 
 export interface RunOptions {
   home: string;
@@ -169,6 +170,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   for (const t of timers) t.unref();
   drainInbox();
   link.start();
+  const inventory = startInventory(link, log);
   writeStatus();
 
   return {
@@ -178,6 +180,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     isPaused: () => paused,
     stop() {
       for (const t of timers) clearInterval(t);
+      inventory.stop();
       link.stop();
       writeStatus();
     },

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../server/config.js';
 import { startServer } from '../server/start.js';
+import { startLocalAgent } from '../server/local-agent.js';
 
 interface ServerFlags {
   host?: string;
@@ -11,6 +12,7 @@ interface ServerFlags {
   tlsKey?: string;
   tlsSelfSigned?: boolean;
   insecureHttp?: boolean;
+  localAgent?: boolean;
 }
 
 export function flagsToConfig(f: ServerFlags): Record<string, unknown> {
@@ -42,6 +44,7 @@ export function registerServerCommand(program: Command): void {
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('--tls-self-signed', 'serve HTTPS with a self-signed certificate kept under <home>/tls')
     .option('--insecure-http', 'allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)')
+    .option('--local-agent', 'also run an agent for this machine in the same process (enrolls itself on first start; VIGIL_LOCAL_AGENT=1)')
     .action(async (f: ServerFlags) => {
       const config = loadConfig({ ...(f.config ? { file: f.config } : {}), flags: flagsToConfig(f) });
       const server = await startServer(config);
@@ -49,6 +52,8 @@ export function registerServerCommand(program: Command): void {
         console.log(`Vigil admin account created: user "root", password "${server.createdRootPassword}" (shown once; recover with: vigil admin reset-password)`);
       }
       console.log(`Vigil listening on ${server.url} (console at ${server.url}/console/, data in ${config.home}, database ${server.services.store.dialect})`);
+      const agent = f.localAgent || process.env.VIGIL_LOCAL_AGENT === '1' ? await startLocalAgent(server, config) : null;
+      if (agent) console.log(`Vigil local agent ${agent.credentials.agentId} protects this machine (state in ${config.home}/local-agent)`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
@@ -56,6 +61,7 @@ export function registerServerCommand(program: Command): void {
         server.fastify.log.info({ signal }, 'shutting down');
         const force = setTimeout(() => process.exit(1), 15_000);
         force.unref();
+        agent?.stop();
         server.close().then(
           () => process.exit(0),
           (err: unknown) => {

@@ -19,6 +19,7 @@ import { NonceStore } from './nonce-store.js';
 import { bodyFor, requestMeta } from './request-meta.js';
 import { rpcRoutes } from './rpc-route.js';
 import { agentRoutes } from './agent-routes.js';
+import { assetExportRoutes } from '../actions/assets-export-route.js';
 
 export interface TlsMaterial {
   cert: string | Buffer;
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, services: Services, tls?: TlsMate
   await fastify.register(async (scope) => rpcRoutes(scope, app));
   await fastify.register(async (scope) => consoleRoutes(scope, app));
   await fastify.register(async (scope) => agentRoutes(scope, app));
+  await fastify.register(async (scope) => assetExportRoutes(scope, services.assetExports));
 
   const dir = consoleDir();
   if (dir) {

@@ -17,6 +17,9 @@ import { AgentHub } from './agent-hub.js';
 import { AgentRegistry } from '../domain/agents/agent-registry.js';
 import { AgentTaskStore } from '../domain/agents/agent-tasks.js';
 import { InstallCodeService } from '../domain/agents/install-code-service.js';
+import { AssetService } from '../domain/assets/asset-service.js';
+import { AssetExportService } from '../domain/assets/export-service.js';
+import { wireAssetIngest } from '../domain/assets/ingest-wiring.js';
 
 let knownRamActions: Set<string> | null = null;
 /** Every RAM action name Vigil serves, for "unknown action" warnings when a policy is saved. */
@@ -36,6 +39,7 @@ export async function createServices(config: Config, log: AuditLogger, authorize
   }
   const box = new SecretBox(loadMasterKey(config.home));
   const ram = createRamServices(store.db, box, knownActions);
+  const assets = new AssetService(store.db);
   const services: Services = {
     config,
     store,
@@ -47,7 +51,10 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     ram,
     agents: new AgentHub(new AgentRegistry(store.db, box), new AgentTaskStore(store.db), log),
     installCodes: new InstallCodeService(store.db),
+    assets,
+    assetExports: new AssetExportService(store.db, assets, join(config.home, 'exports')),
   };
+  wireAssetIngest(services.agents, assets, log);
   return services;
 }
 

@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  CloudServerOutlined,
   CloudDownloadOutlined,
   DashboardOutlined,
   KeyOutlined,
@@ -45,6 +46,7 @@ function page<T extends Record<string, ComponentType>>(load: () => Promise<T>, n
 /** Every console page: one line here adds both its menu entry and its route. */
 export const NAV_ENTRIES: readonly NavEntry[] = [
   { key: 'overview', path: '/overview', labelKey: 'nav.overview', icon: DashboardOutlined, group: 'overview', page: page(() => import('../pages/overview/OverviewPage.js'), 'OverviewPage') },
+  { key: 'assets', path: '/assets', labelKey: 'nav.assets', icon: CloudServerOutlined, group: 'assets', page: page(() => import('../pages/assets/AssetsPage.js'), 'AssetsPage') },
   { key: 'accessKeys', path: '/access-control/access-keys', labelKey: 'nav.accessKeys', icon: KeyOutlined, group: 'accessControl', page: page(() => import('../pages/access-keys/AccessKeysPage.js'), 'AccessKeysPage') },
   { key: 'agentInstall', path: '/settings/agent-install', labelKey: 'nav.agentInstall', icon: CloudDownloadOutlined, group: 'settings', page: page(() => import('../pages/agent-install/AgentInstallPage.js'), 'AgentInstallPage') },
   { key: 'audit', path: '/audit', labelKey: 'nav.audit', icon: AuditOutlined, group: 'audit', page: page(() => import('../pages/audit/AuditPage.js'), 'AuditPage') },

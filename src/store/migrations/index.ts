@@ -1,12 +1,14 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-spine.js';
 import * as m0002 from './0002-agents.js';
+import * as m0003 from './0003-assets.js';
 import * as m0004 from './0004-ram.js';
 
 /** Forward-only, versioned migrations; names sort in the order they run. */
 const migrations: Record<string, Migration> = {
   '0001-spine': m0001,
   '0002-agents': m0002,
+  '0003-assets': m0003,
   '0004-ram': m0004,
 };
 

@@ -1,0 +1,225 @@
+import { readlinkSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { AuthLogParser } from '../../engines/bruteforce/auth-log-parser.js';
+import type {
+  AcceptedLogin,
+  AccountEntry,
+  ChangedFile,
+  EnabledUnit,
+  HostTextFile,
+  PasswordStatus,
+  TempExecutable,
+  TraceSnapshot,
+} from '../../engines/traces/trace-snapshot.js';
+import { readBounded, readDpkgOwnedPaths, readTextFile, tryLstat, tryReaddir, walkBounded } from './fs-bounded.js';
+import { parseWtmp } from './wtmp.js';
+
+export interface CollectTracesOptions {
+  /** Root of the host filesystem (default `/`); tests point it at a fixture tree. */
+  root?: string;
+  /** Directories searched for executables (absolute, not under `root`); default root's /tmp, /var/tmp, /dev/shm. */
+  tempDirs?: string[];
+  /** System directories searched for recent changes (relative to root). */
+  systemDirs?: string[];
+  nowMs?: number;
+  /** "Recent" for changed files (default 24 h). */
+  recentMs?: number;
+  hostname?: string;
+  /** Local time offset of the logs, minutes east of UTC (default: this process's zone). */
+  utcOffsetMinutes?: number;
+  maxLinesPerFile?: number;
+  maxRecentFiles?: number;
+  maxWalkEntries?: number;
+  maxTempExecutables?: number;
+  /** Bytes read from the end of each auth log (default 8 MiB). */
+  maxAuthLogBytes?: number;
+}
+
+const SYSTEM_DIRS = ['/etc', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/lib/systemd', '/usr/lib/systemd'];
+const AUTH_LOGS = ['/var/log/auth.log.1', '/var/log/auth.log', '/var/log/secure.1', '/var/log/secure'];
+const UNIT_DIRS = ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+const UNIT_RE = /\.(service|timer|socket|path)$/;
+
+function classifyPassword(field: string | undefined): PasswordStatus {
+  if (field === undefined) return 'no-shadow-entry';
+  if (field === '') return 'empty';
+  if (field.startsWith('!') || field.startsWith('*')) return 'locked';
+  return 'hash';
+}
+
+/**
+ * Gather the evidence for an intrusion-trace report, bounded everywhere. Reads only; /etc/shadow is
+ * read for the status of the password field, the field itself is never kept.
+ */
+export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot {
+  const root = options.root ?? '/';
+  const at = (p: string): string => join(root, p);
+  const nowMs = options.nowMs ?? Date.now();
+  const recentMs = options.recentMs ?? 86_400_000;
+  const maxLines = options.maxLinesPerFile ?? 500;
+  const truncatedSections: string[] = [];
+  const unreadable: string[] = [];
+  const owned = readDpkgOwnedPaths(at('/var/lib/dpkg/info'));
+
+  // --- logins (wtmp, btmp)
+  const logins = [];
+  for (const [file, failed] of [['/var/log/wtmp', false], ['/var/log/btmp', true]] as const) {
+    const buf = readBounded(at(file), 384 * 2000, true);
+    if (buf === null) unreadable.push(file);
+    else logins.push(...parseWtmp(buf.subarray(buf.length % 384), { failed, max: 200 }));
+  }
+
+  // --- accepted remote logins from auth logs
+  const acceptedLogins: AcceptedLogin[] = [];
+  const parser = new AuthLogParser({ time: { year: new Date(nowMs).getUTCFullYear(), utcOffsetMinutes: options.utcOffsetMinutes ?? -new Date(nowMs).getTimezoneOffset(), notAfterMs: nowMs } });
+  for (const file of AUTH_LOGS) {
+    const buf = readBounded(at(file), options.maxAuthLogBytes ?? 8 * 1024 * 1024, true);
+    if (buf === null) continue;
+    for (const line of buf.toString('utf8').split('\n')) {
+      for (const ev of parser.feed(line)) {
+        if (ev.kind !== 'success') continue;
+        acceptedLogins.push({ user: ev.user ?? '', source: ev.source, timeMs: ev.timeMs, line: ev.line, ...(ev.method !== undefined ? { method: ev.method } : {}) });
+      }
+    }
+  }
+  if (acceptedLogins.length > 500) {
+    acceptedLogins.splice(0, acceptedLogins.length - 500);
+    truncatedSections.push('acceptedLogins');
+  }
+
+  // --- cron
+  const cron: HostTextFile[] = [];
+  const cronFiles = ['/etc/crontab', ...tryReaddir(at('/etc/cron.d')).map((n) => `/etc/cron.d/${n}`)];
+  for (const dir of ['/var/spool/cron/crontabs', '/var/spool/cron']) cronFiles.push(...tryReaddir(at(dir)).map((n) => `${dir}/${n}`));
+  for (const f of cronFiles) {
+    const t = readTextFile(at(f), f, maxLines, owned);
+    if (t) cron.push(t);
+  }
+
+  // --- accounts
+  const accounts: AccountEntry[] = [];
+  const shadowStatus = new Map<string, string>();
+  const shadow = readBounded(at('/etc/shadow'), 1024 * 1024);
+  if (shadow === null) unreadable.push('/etc/shadow');
+  else {
+    for (const line of shadow.toString('utf8').split('\n')) {
+      const [name, pw] = line.split(':');
+      if (name && pw !== undefined) shadowStatus.set(name, pw);
+    }
+  }
+  const passwd = readBounded(at('/etc/passwd'), 1024 * 1024);
+  for (const line of (passwd?.toString('utf8') ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length < 7 || !f[0]) continue;
+    const pwField = f[1] === 'x' ? shadowStatus.get(f[0]) : f[1];
+    accounts.push({
+      name: f[0],
+      uid: Number(f[2]),
+      gid: Number(f[3]),
+      home: f[5] ?? '',
+      shell: f[6] ?? '',
+      passwordStatus: shadow === null && f[1] === 'x' ? 'unknown' : classifyPassword(pwField),
+    });
+  }
+  shadowStatus.clear();
+
+  // --- authorized_keys
+  const authorizedKeys: HostTextFile[] = [];
+  const homes = new Set(['/root', ...accounts.filter((a) => a.home.startsWith('/')).map((a) => a.home), ...tryReaddir(at('/home')).map((n) => `/home/${n}`)]);
+  for (const h of [...homes].slice(0, 1000)) {
+    for (const name of ['authorized_keys', 'authorized_keys2']) {
+      const p = `${h}/.ssh/${name}`;
+      const t = readTextFile(at(p), p, maxLines);
+      if (t) authorizedKeys.push(t);
+    }
+  }
+
+  // --- services: unit files, enabled units, rc scripts
+  const systemdUnits: HostTextFile[] = [];
+  const enabledUnits: EnabledUnit[] = [];
+  const seenUnits = new Set<string>();
+  for (const dir of UNIT_DIRS) {
+    const real = tryLstat(at(dir));
+    if (!real?.isDirectory()) continue;
+    for (const name of tryReaddir(at(dir))) {
+      const p = `${dir}/${name}`;
+      if (UNIT_RE.test(name)) {
+        const t = readTextFile(at(p), p, maxLines, owned);
+        // Package-owned units under /lib are the distribution's; only foreign ones are kept.
+        if (t && !(dir !== '/etc/systemd/system' && t.ownedByPackage) && !seenUnits.has(p)) {
+          seenUnits.add(p);
+          systemdUnits.push(t);
+        }
+      } else if (dir === '/etc/systemd/system' && name.endsWith('.wants')) {
+        for (const link of tryReaddir(at(p))) {
+          let target = '';
+          try {
+            target = readlinkSync(at(`${p}/${link}`));
+          } catch {
+            continue;
+          }
+          enabledUnits.push({ name: link, wantedBy: name, target, ownedByPackage: owned.has(target) || owned.has(`/lib/systemd/system/${link}`) || owned.has(`/usr/lib/systemd/system/${link}`) });
+        }
+      }
+    }
+  }
+  const rcScripts: HostTextFile[] = [];
+  for (const p of ['/etc/rc.local', ...tryReaddir(at('/etc/init.d')).map((n) => `/etc/init.d/${n}`)]) {
+    const t = readTextFile(at(p), p, maxLines, owned);
+    if (t) rcScripts.push(t);
+  }
+
+  // --- files changed recently under system paths
+  const recentFiles: ChangedFile[] = [];
+  const maxRecent = options.maxRecentFiles ?? 2000;
+  let walkBudget = options.maxWalkEntries ?? 300_000;
+  const seenDirs = new Set<string>();
+  for (const dir of options.systemDirs ?? SYSTEM_DIRS) {
+    const st = tryLstat(at(dir));
+    if (!st?.isDirectory() || seenDirs.has(dir)) continue; // merged-/usr: /bin is a symlink, walked via /usr/bin
+    seenDirs.add(dir);
+    const r = walkBounded(at(dir), { maxDepth: 12, maxVisited: walkBudget }, ({ path, stats }) => {
+      if (!stats.isFile() && !stats.isSymbolicLink()) return;
+      if (nowMs - Math.max(stats.mtimeMs, stats.ctimeMs) > recentMs) return;
+      if (recentFiles.length >= maxRecent) return;
+      const display = root === '/' ? path : path.slice(root.replace(/\/$/, '').length);
+      recentFiles.push({ path: display, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, mode: stats.mode, ownedByPackage: owned.has(display) });
+    });
+    walkBudget -= r.visited;
+    if (r.truncated && !truncatedSections.includes('recentFiles')) truncatedSections.push('recentFiles');
+  }
+  if (recentFiles.length >= maxRecent && !truncatedSections.includes('recentFiles')) truncatedSections.push('recentFiles');
+
+  // --- executables in temp dirs
+  const tempExecutables: TempExecutable[] = [];
+  const maxTemp = options.maxTempExecutables ?? 500;
+  for (const dir of options.tempDirs ?? ['/tmp', '/var/tmp', '/dev/shm'].map(at)) {
+    const r = walkBounded(dir, { maxDepth: 6, maxVisited: 100_000 }, ({ path, stats }) => {
+      if (!stats.isFile() || tempExecutables.length >= maxTemp) return;
+      const head = stats.size >= 4 ? readBounded(path, 4) : null;
+      const elf = head !== null && head.length === 4 && head[0] === 0x7f && head.toString('latin1', 1, 4) === 'ELF';
+      if ((stats.mode & 0o111) === 0 && !elf) return;
+      tempExecutables.push({ path, size: stats.size, mode: stats.mode & 0o7777, uid: stats.uid, mtimeMs: stats.mtimeMs, elf });
+    });
+    if ((r.truncated || tempExecutables.length >= maxTemp) && !truncatedSections.includes('tempExecutables')) truncatedSections.push('tempExecutables');
+  }
+
+  return {
+    hostname: options.hostname ?? osHostname(),
+    collectedAtMs: nowMs,
+    root,
+    logins,
+    acceptedLogins,
+    accounts,
+    cron,
+    systemdUnits,
+    enabledUnits,
+    rcScripts,
+    authorizedKeys,
+    recentFiles,
+    tempExecutables,
+    truncatedSections,
+    unreadable,
+  };
+}

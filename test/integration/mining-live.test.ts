@@ -1,0 +1,98 @@
+/**
+ * A harmless fake miner on loopback, seen through a real /proc snapshot: a copy of python3 named
+ * `xmrig` whose argv carries `-o stratum+tcp://127.0.0.1:<port>` and which connects to a listener this
+ * test opens on a pool-like port of 127.0.0.1. It only sleeps. Everything is killed and removed after.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectMiners, parseMinerIocs, type MinerFinding } from '../../src/engines/mining/index.js';
+import { readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
+
+const iocs = parseMinerIocs(readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8')).iocs;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+let dir = '';
+let server: Server | null = null;
+const conns: Socket[] = [];
+const children: ChildProcess[] = [];
+let port = 0;
+
+async function listenOnPoolPort(): Promise<Server> {
+  // Prefer a real pool port from the list; fall back to any free port if all are taken.
+  for (const candidate of [...iocs.ports].filter((p) => p > 1024 && p !== 8080 && p !== 8000).concat([0])) {
+    const s = createServer((c) => {
+      conns.push(c);
+      c.on('error', () => undefined);
+    });
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(candidate, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return s;
+  }
+  throw new Error('no port');
+}
+
+function start(bin: string, args: string[]): ChildProcess {
+  const c = spawn(bin, args, { stdio: 'ignore', detached: true });
+  c.on('error', () => undefined);
+  children.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigil-miner-'));
+  server = await listenOnPoolPort();
+  const addr = server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('no address');
+  port = addr.port;
+  copyFileSync('/usr/bin/python3', join(dir, 'xmrig'));
+  copyFileSync('/bin/sleep', join(dir, 'httpd'));
+});
+
+afterAll(async () => {
+  for (const c of children) {
+    if (c.pid !== undefined) {
+      try {
+        process.kill(c.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  for (const c of conns) c.destroy();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('fake miner on loopback', () => {
+  it('is found by name, stratum URL and its connection to the stratum endpoint; a renamed sleep is not', async () => {
+    const url = `stratum+tcp://127.0.0.1:${port}`;
+    const program = `import socket,time\ns=socket.create_connection(('127.0.0.1',${port}))\ntime.sleep(120)`;
+    const miner = start(join(dir, 'xmrig'), ['-c', program, '-o', url, '-u', 'wallet', '--donate-level', '1']);
+    const decoy = start(join(dir, 'httpd'), ['120']);
+    let mine: MinerFinding[] = [];
+    for (let i = 0; i < 50; i++) {
+      await sleep(100);
+      const snap = readProcessSnapshot({ selfPid: process.pid });
+      mine = detectMiners(snap, iocs).filter((f) => f.pid === miner.pid);
+      if (mine.some((f) => f.ruleId === 'mining.stratum-peer')) break;
+    }
+    expect(mine.map((f) => f.ruleId).sort()).toEqual(['mining.process-name', 'mining.stratum-cmdline', 'mining.stratum-peer']);
+    const peer = mine.find((f) => f.ruleId === 'mining.stratum-peer');
+    expect(peer?.peers).toEqual([expect.objectContaining({ remoteAddress: '127.0.0.1', remotePort: port, state: 'ESTABLISHED' })]);
+    expect(peer?.response).toEqual({ killPid: miner.pid, quarantinePath: join(dir, 'xmrig'), blockAddresses: ['127.0.0.1'] });
+    expect(peer?.stratumUrls[0]?.url).toBe(url);
+    expect(conns.length).toBeGreaterThanOrEqual(1);
+
+    const all = detectMiners(readProcessSnapshot({ selfPid: process.pid }), iocs);
+    expect(all.filter((f) => f.pid === decoy.pid)).toEqual([]);
+    // The listener (this test process) holds the accepted side: not an outbound pool connection.
+    expect(all.filter((f) => f.pid === process.pid)).toEqual([]);
+  });
+});
