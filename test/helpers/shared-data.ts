@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -8,5 +8,6 @@ import { fileURLToPath } from 'node:url';
 export function sharedDataDir(): string {
   const dir = process.env.VIGIL_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
   if (!existsSync(dir)) throw new Error(`shared test data not found at ${dir} (set VIGIL_SHARED_DATA)`);
-  return dir;
+  // Walkers report real paths; a symlinked ../shared must compare equal to them.
+  return realpathSync(dir);
 }

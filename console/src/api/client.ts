@@ -55,10 +55,14 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   return parsed as T;
 }
 
-/** Calls a Sas/RAM action through the session gateway: POST /api/<name> with JSON parameters. */
-export async function callAction<T>(name: string, params: object = {}): Promise<T> {
+/**
+ * Calls a Sas/RAM action through the session gateway: POST /api/<name> with JSON parameters.
+ * `product` picks between actions of the same name in two products (e.g. `Ram` for RAM's DeleteGroup).
+ */
+export async function callAction<T>(name: string, params: object = {}, product?: string): Promise<T> {
   if (!ACTION_NAME.test(name)) throw new Error(`invalid action name: ${name}`);
-  return request<T>('POST', `/api/${name}`, params);
+  if (product !== undefined && !ACTION_NAME.test(product)) throw new Error(`invalid product: ${product}`);
+  return request<T>('POST', product === undefined ? `/api/${name}` : `/api/${name}?Product=${product}`, params);
 }
 
 export async function login(userName: string, password: string, totpCode?: string): Promise<SessionInfo> {

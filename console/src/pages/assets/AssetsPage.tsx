@@ -34,9 +34,11 @@ export function AssetsPage() {
       const mine = ++generation.current;
       setLoading(true);
       try {
+        // Groups only label the table: a user allowed the host list but not DescribeAllGroups
+        // (e.g. the seed's asset read-only policy) still gets the list.
         const [r, g] = await Promise.all([
           callAction<InstancesResponse>('DescribeCloudCenterInstances', buildInstanceParams(filters.current, current, size)),
-          callAction<{ Groups: AssetGroup[] }>('DescribeAllGroups'),
+          callAction<{ Groups: AssetGroup[] }>('DescribeAllGroups').catch(() => ({ Groups: [] as AssetGroup[] })),
         ]);
         if (mine !== generation.current) return;
         setRows(r.Instances);
