@@ -9,8 +9,9 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Generous: these start real servers, agents and shells on a shared 2-core machine.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

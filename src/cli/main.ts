@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './admin-command.js';
 import { registerAgentCommand } from './agent-command.js';
 import { registerServerCommand } from './server-command.js';
+import { registerScanCommand } from './scan-command.js';
 import { vigilVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerAdminCommands(program);
   registerAgentCommand(program);
+  registerScanCommand(program);
   return program;
 }
 

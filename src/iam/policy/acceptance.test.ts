@@ -9,19 +9,7 @@ import { evaluate } from './evaluate.js';
 import { findSystemPolicy } from './system-policies.js';
 import type { AttachedPolicy, ConditionContext } from './types.js';
 import { parsePolicyDocument } from './validate.js';
-
-const P1 = `{"Version":"1","Statement":[{"Action":["yundun-sas:DescribeCloudCenterInstances","yundun-sas:DescribeFieldStatistics","yundun-sas:DescribeCriteria"],"Resource":"*","Effect":"Allow"}]}`;
-const P2 = `{"Version":"1","Statement":[{"Action":"yundun-sas:ModifyPushAllTask","Resource":"*","Effect":"Allow"}]}`;
-const P3 = `{"Version":"1","Statement":[{"Action":["yundun-aegis:DescribeVulList","yundun-sas:DescribeVulWhitelist"],"Resource":"*","Effect":"Allow"}]}`;
-const P4 = `{"Version":"1","Statement":[{"Action":"yundun-aegis:OperateVul","Resource":"*","Effect":"Allow"}]}`;
-const P5 = `{"Version":"1","Statement":[
- {"Action":["yundun-aegis:OperateVul","yundun-aegis:ModifyStartVulScan"],"Resource":"*","Effect":"Allow"},
- {"Action":["yundun-aegis:FixCheckWarnings","yundun-aegis:IgnoreHcCheckWarnings","yundun-aegis:ValidateHcWarnings"],"Resource":"*","Effect":"Allow"},
- {"Action":"ecs:RebootInstance","Effect":"Allow","Resource":"*","Condition":{"Bool":{"acs:MFAPresent":"true"}}},
- {"Action":"ecs:*","Effect":"Allow","Resource":["acs:ecs:*:*:*"]},
- {"Action":"ecs:CreateSnapshot","Effect":"Allow","Resource":["acs:ecs:*:*:*","acs:ecs:*:*:snapshot/*"]},
- {"Action":["ecs:Describe*"],"Effect":"Allow","Resource":"*"},
- {"Action":["yundun-sas:ModifyPushAllTask","yundun-sas:DeleteTagWithUuid","yundun-sas:ModifyTagWithUuid","yundun-sas:CreateOrUpdateAssetGroup","yundun-sas:DeleteGroup","yundun-sas:ModifyAssetImportant","yundun-sas:RefreshAssets"],"Resource":"*","Effect":"Allow"}]}`;
+import { P1, P2, P3, P4, P5 } from '../../../test/fixtures/acceptance-policies.js';
 
 const SEED_SAS = [
   'DescribeCloudCenterInstances', 'DescribeFieldStatistics', 'DescribeCriteria', 'ModifyPushAllTask',
