@@ -8,14 +8,18 @@ import { ASSET_ACTIONS } from './assets.js';
 import { ASSET_PROPERTY_ACTIONS } from './assets-properties.js';
 import { ASSET_EXPORT_ACTIONS } from './assets-export.js';
 import { ASSET_TASK_ACTIONS } from './assets-tasks.js';
+import { BASELINE_ACTIONS } from './baseline.js';
+import { VULN_ACTIONS } from './vulns.js';
+import { LEAK_ACTIONS } from './leaks.js';
 
 import { createLoginProfile, createUser, deleteUser, getUser, listUsers, updateLoginProfile, updateUser } from './ram-users.js';
 import { addUserToGroup, createGroup, deleteRamGroup, listGroups, listGroupsForUser, listUsersForGroup, removeUserFromGroup } from './ram-groups.js';
 import * as ramPolicies from './ram-policies.js';
 import { bindMFADevice, createVirtualMFADevice, unbindMFADevice } from './ram-mfa.js';
-import { simulateCustomPolicy, simulatePrincipalPolicy } from './ram-simulate.js';
+import { simulateCustomPolicy, simulatePrincipalPolicy } from './ram-simulate.js';import { ALERT_ACTIONS } from './alerts.js';
+
 /** Every action the gateway serves; one declaration each. */
-export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient, ...ASSET_ACTIONS, ...ASSET_PROPERTY_ACTIONS, ...ASSET_EXPORT_ACTIONS, ...ASSET_TASK_ACTIONS];
+export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient, ...ASSET_ACTIONS, ...ASSET_PROPERTY_ACTIONS, ...ASSET_EXPORT_ACTIONS, ...ASSET_TASK_ACTIONS, ...VULN_ACTIONS, ...BASELINE_ACTIONS, ...LEAK_ACTIONS, ...ALERT_ACTIONS];
 
 /** RAM 2015-05-01 user, group, policy, MFA and simulator actions. */
 export const RAM_ACTIONS: readonly AnyAction[] = [

@@ -10,7 +10,12 @@ import type { AgentHub } from '../server/agent-hub.js';
 import type { InstallCodeService } from '../domain/agents/install-code-service.js';
 import type { AssetService } from '../domain/assets/asset-service.js';
 import type { AssetExportService } from '../domain/assets/export-service.js';
+import type { VulnService } from '../domain/vulns/vuln-service.js';
+import type { BaselineService } from '../domain/baseline/baseline-service.js';
+import type { AlertService } from '../domain/alerts/alert-service.js';
 
+import type { LeakService } from '../domain/leaks/leak-service.js';
+import type { WebshellService } from '../domain/leaks/webshell-service.js';
 /** The narrow set of domain services action handlers may use. */
 export interface Services {
   config: Config;
@@ -27,4 +32,14 @@ export interface Services {
   /** Asset center: hosts, inventory items, groups, tags (fed by agent `inventory` snapshots). */
   assets: AssetService;
   assetExports: AssetExportService;
+  /** Baseline check results per host × check (fed by agent `baseline` snapshots). */
+  baseline: BaselineService;
+  /** Security alerts: aggregation, lifecycle, whitelist, response operations (fed by agent `alert` events). */
+  alerts: AlertService;
+  /** Vulnerability management: advisory DB, matching of stored inventories, finding lifecycle. */
+  vulns: VulnService;
+  /** AccessKey-leak workflow: scan sources, found leaks, deal (disable / whitelist / manual). */
+  leaks: LeakService;
+  /** Webshell findings reported by agents (`webshell` snapshots). */
+  webshells: WebshellService;
 }

@@ -9,6 +9,10 @@ import type { LinkConfig } from './protocol.js';
 import { runTask } from './task-handlers.js';
 import { AGENT_VERSION } from './version.js';
 import { startInventory } from './inventory-feature.js';
+import { startDetection } from './detect-feature.js';
+import { startWebshell } from './webshell-feature.js';
+import { startBaseline } from './baseline-feature.js';
+import { startVulnFix } from './vuln-fix-feature.js';
 
 export interface RunOptions {
   home: string;
@@ -171,6 +175,10 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   drainInbox();
   link.start();
   const inventory = startInventory(link, log);
+  timers.push(...startDetection({ link, queue, log, home: o.home, isPaused: () => paused }));
+  const webshell = startWebshell(link, queue, o.home, log);
+  const baseline = startBaseline(link, log, o.home);
+  startVulnFix();
   writeStatus();
 
   return {
@@ -181,6 +189,8 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     stop() {
       for (const t of timers) clearInterval(t);
       inventory.stop();
+      webshell.stop();
+      baseline.stop();
       link.stop();
       writeStatus();
     },

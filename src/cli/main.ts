@@ -4,6 +4,7 @@ import { registerAdminCommands } from './admin-command.js';
 import { registerAgentCommand } from './agent-command.js';
 import { registerServerCommand } from './server-command.js';
 import { registerScanCommand } from './scan-command.js';
+import { registerVulndbCommand } from './vulndb-command.js';
 import { vigilVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerAdminCommands(program);
   registerAgentCommand(program);
   registerScanCommand(program);
+  registerVulndbCommand(program);
   return program;
 }
 

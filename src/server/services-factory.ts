@@ -20,7 +20,16 @@ import { InstallCodeService } from '../domain/agents/install-code-service.js';
 import { AssetService } from '../domain/assets/asset-service.js';
 import { AssetExportService } from '../domain/assets/export-service.js';
 import { wireAssetIngest } from '../domain/assets/ingest-wiring.js';
+import { VulnService } from '../domain/vulns/vuln-service.js';
+import { wireVulnEvaluation } from '../domain/vulns/vuln-wiring.js';
+import { BaselineService } from '../domain/baseline/baseline-service.js';
+import { wireBaselineIngest } from '../domain/baseline/ingest-wiring.js';
+import { AlertService } from '../domain/alerts/alert-service.js';
+import { wireAlertIngest } from '../domain/alerts/ingest-wiring.js';
 
+import { LeakService } from '../domain/leaks/leak-service.js';
+import { WebshellService } from '../domain/leaks/webshell-service.js';
+import { wireWebshellIngest } from '../domain/leaks/webshell-ingest.js';
 let knownRamActions: Set<string> | null = null;
 /** Every RAM action name Vigil serves, for "unknown action" warnings when a policy is saved. */
 function knownActions(): ReadonlySet<string> {
@@ -53,12 +62,26 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     installCodes: new InstallCodeService(store.db),
     assets,
     assetExports: new AssetExportService(store.db, assets, join(config.home, 'exports')),
+    vulns: new VulnService(store.db, log),
+    baseline: new BaselineService(store.db),
+    // Tasks go through the hub built just above; the closure reads it once the object exists.
+    alerts: new AlertService(store.db, { sendTask: (...a) => services.agents.sendTask(...a) }, log),
+    // Disabling goes through the server's AccessKeyService so its signature cache drops the key at once.
+    leaks: new LeakService(store.db, { setStatus: (...a) => services.accessKeys.setStatus(...a) }),
+    webshells: new WebshellService(store.db),
   };
   wireAssetIngest(services.agents, assets, log);
+  wireVulnEvaluation(services.agents, services.vulns);
+  wireBaselineIngest(services.agents, services.baseline, log);
+  wireAlertIngest(services.agents, services.alerts, log);
+  wireWebshellIngest(services.agents, services.webshells, log);
+  services.leaks.startSchedule(log);
   return services;
 }
 
 export async function closeServices(s: Services): Promise<void> {
+  s.leaks.stop();
+  s.vulns.stop();
   s.agents.stop();
   await s.audit.close();
   await s.accessKeys.flushLastUsed();

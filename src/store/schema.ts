@@ -105,6 +105,13 @@ export interface AuditCursorTable {
 }
 
 export interface Database {
+  vul_advisories: VulAdvisoriesTable;
+  vul_affected: VulAffectedTable;
+  vul_kev: VulKevTable;
+  vul_meta: VulMetaTable;
+  vul_findings: VulFindingsTable;
+  vul_host_state: VulHostStateTable;
+  vul_whitelist: VulWhitelistTable;
   ram_groups: RamGroupsTable;
   ram_group_members: RamGroupMembersTable;
   ram_policies: RamPoliciesTable;
@@ -125,6 +132,16 @@ export interface Database {
   asset_tags: AssetTagsTable;
   asset_instance_tags: AssetInstanceTagsTable;
   asset_exports: AssetExportsTable;
+  baseline_risks: BaselineRisksTable;
+  baseline_checks: BaselineChecksTable;
+  baseline_warnings: BaselineWarningsTable;
+  leak_sources: LeakSourcesTable;
+  ak_leaks: AkLeaksTable;
+  webshell_findings: WebshellFindingsTable;
+  alerts: AlertsTable;
+  alert_whitelist: AlertWhitelistTable;
+  alert_operations: AlertOperationsTable;
+  alert_quara_files: AlertQuaraFilesTable;
 }
 
 export interface AgentInstallCodesTable {
@@ -281,4 +298,244 @@ export interface AssetExportsTable {
   expires_at: number;
   message: string;
   created_at: number;
+}
+
+/** A directory or git repository scanned for leaked credentials (src/domain/leaks). */
+export interface LeakSourcesTable {
+  id: string;
+  account_id: string;
+  kind: 'dir' | 'git';
+  location: string;
+  name: string;
+  interval_minutes: number;
+  last_scan_at: number | null;
+  last_status: string;
+  last_message: string;
+  created_at: number;
+}
+
+/** A leaked credential found in a source; deduplicated by (secret hash, location). */
+export interface AkLeaksTable {
+  id: number;
+  account_id: string;
+  source_id: string;
+  dedup_key: string;
+  secret_hash: string;
+  rule_id: string;
+  provider: string;
+  key_id: string | null;
+  file: string;
+  line: number;
+  commit_id: string | null;
+  author: string | null;
+  commit_date: string | null;
+  excerpt: string;
+  owner_user_id: string | null;
+  status: 'pending' | 'whitelisted' | 'disabled' | 'manual';
+  deal_type: string | null;
+  deal_at: number | null;
+  remark: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A webshell an agent found in a web root (task scan or file watcher). */
+export interface WebshellFindingsTable {
+  id: string;
+  account_id: string;
+  agent_id: string;
+  path: string;
+  sha256: string;
+  rule: string;
+  confidence: string;
+  evidence: string;
+  scan_trigger: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
+/** One aggregated security alert: same account, host, rule and aggregation key. */
+export interface AlertsTable {
+  id: number;
+  account_id: string;
+  uuid: string;
+  rule_id: string;
+  /** sha256 of rule id + aggregation key (Sas UniqueInfo). */
+  unique_info: string;
+  agg_key: string;
+  name: string;
+  level: string;
+  /** Sas EventStatus: 1 pending, 2 ignored, 4 confirmed, 8 false positive, 16 handling, 32 handled, 64 expired. */
+  status: number;
+  count: number;
+  first_time: number;
+  last_time: number;
+  details_json: string;
+  notes_json: string;
+  operate_error_code: string;
+  operate_msg: string;
+  operate_time: number | null;
+  mark_mis_rules: string;
+  updated_at: number;
+}
+
+export interface AlertWhitelistTable {
+  account_id: string;
+  id: number;
+  rule_id: string;
+  field: string;
+  operate: string;
+  field_value: string;
+  /** An agent uuid, or `ALL`. */
+  scope_uuid: string;
+  created_at: number;
+}
+
+export interface AlertOperationsTable {
+  id: number;
+  account_id: string;
+  operation_code: string;
+  alert_ids: string;
+  status: string;
+  message: string;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface AlertQuaraFilesTable {
+  id: number;
+  account_id: string;
+  uuid: string;
+  alert_id: number;
+  quara_id: string;
+  path: string;
+  sha256: string;
+  status: string;
+  message: string;
+  created_at: number;
+  updated_at: number;
+}
+
+// Vulnerability management (0006-vulns).
+export interface VulAdvisoriesTable {
+  id: string;
+  modified: string;
+  published: string;
+  withdrawn: number;
+  aliases_json: string;
+  cves_json: string;
+  summary: string;
+  severity: string;
+  cvss_json: string;
+  cvss_vector: string;
+  cvss_score10: number;
+  references_json: string;
+  record_json: string;
+  imported_at: number;
+}
+
+export interface VulAffectedTable {
+  advisory_id: string;
+  seq: number;
+  ecosystem: string;
+  ecosystem_key: string;
+  package: string;
+  ranges_json: string;
+}
+
+export interface VulKevTable {
+  cve_id: string;
+  name: string;
+  date_added: string;
+  ransomware: number;
+}
+
+export interface VulMetaTable {
+  meta_key: string;
+  value: string;
+}
+
+export interface VulFindingsTable {
+  account_id: string;
+  uuid: string;
+  advisory_id: string;
+  package: string;
+  id: number;
+  advisory_package: string;
+  installed_version: string;
+  fixed_version: string;
+  ecosystem: string;
+  status: number;
+  necessity: string;
+  necessity_json: string;
+  tags: string;
+  kernel: number;
+  first_ts: number;
+  last_ts: number;
+  modify_ts: number;
+  repair_ts: number | null;
+  reason: string;
+  result_code: string;
+  result_message: string;
+}
+
+export interface VulHostStateTable {
+  account_id: string;
+  uuid: string;
+  inventory_at: number;
+  db_version: number;
+  ecosystem: string;
+  evaluated_at: number;
+}
+
+export interface VulWhitelistTable {
+  account_id: string;
+  id: number;
+  name: string;
+  alias_name: string;
+  reason: string;
+  target_info: string;
+  created_at: number;
+}
+
+export interface BaselineRisksTable {
+  account_id: string;
+  risk_id: number;
+  policy_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface BaselineChecksTable {
+  account_id: string;
+  risk_id: number;
+  check_id: number;
+  title: string;
+  category: string;
+  level: string;
+  fix_text: string;
+  auto_fix: number;
+}
+
+export interface BaselineWarningsTable {
+  account_id: string;
+  id: number;
+  uuid: string;
+  risk_id: number;
+  check_id: number;
+  /** 1 failed, 2 verifying, 3 passed, 6 ignored. */
+  status: number;
+  result: string;
+  reason: string;
+  evidence_json: string;
+  /** Comma-separated ip:port of services a live probe found open. */
+  targets: string;
+  ignore_reason: string;
+  /** 0 none, 1 fixing, 2 fixed, 3 fix failed, 4 rolled back. */
+  fix_status: number;
+  fix_message: string;
+  backup_id: string;
+  first_seen: number;
+  last_seen: number;
+  last_handled: number;
 }

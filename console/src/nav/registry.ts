@@ -1,5 +1,8 @@
 import {
+  AlertOutlined,
   AuditOutlined,
+  BugOutlined,
+  CheckSquareOutlined,
   CloudServerOutlined,
   CloudDownloadOutlined,
   DashboardOutlined,
@@ -51,12 +54,16 @@ function page<T extends Record<string, ComponentType>>(load: () => Promise<T>, n
 export const NAV_ENTRIES: readonly NavEntry[] = [
   { key: 'overview', path: '/overview', labelKey: 'nav.overview', icon: DashboardOutlined, group: 'overview', page: page(() => import('../pages/overview/OverviewPage.js'), 'OverviewPage') },
   { key: 'assets', path: '/assets', labelKey: 'nav.assets', icon: CloudServerOutlined, group: 'assets', page: page(() => import('../pages/assets/AssetsPage.js'), 'AssetsPage') },
+  { key: 'baseline', path: '/prevention/baseline', labelKey: 'nav.baseline', icon: CheckSquareOutlined, group: 'prevention', page: page(() => import('../pages/baseline/BaselinePage.js'), 'BaselinePage') },
   { key: 'ramUsers', path: '/access-control/users', labelKey: 'nav.ramUsers', icon: UserOutlined, group: 'accessControl', page: page(() => import('../pages/ram/users/UsersPage.js'), 'UsersPage') },
   { key: 'ramGroups', path: '/access-control/groups', labelKey: 'nav.ramGroups', icon: TeamOutlined, group: 'accessControl', page: page(() => import('../pages/ram/groups/GroupsPage.js'), 'GroupsPage') },
   { key: 'ramPolicies', path: '/access-control/policies', labelKey: 'nav.ramPolicies', icon: FileProtectOutlined, group: 'accessControl', page: page(() => import('../pages/ram/policies/PoliciesPage.js'), 'PoliciesPage') },
   { key: 'accessKeys', path: '/access-control/access-keys', labelKey: 'nav.accessKeys', icon: KeyOutlined, group: 'accessControl', page: page(() => import('../pages/access-keys/AccessKeysPage.js'), 'AccessKeysPage') },
   { key: 'ramSimulator', path: '/access-control/simulator', labelKey: 'nav.ramSimulator', icon: ExperimentOutlined, group: 'accessControl', page: page(() => import('../pages/ram/simulator/SimulatorPage.js'), 'SimulatorPage') },
   { key: 'agentInstall', path: '/settings/agent-install', labelKey: 'nav.agentInstall', icon: CloudDownloadOutlined, group: 'settings', page: page(() => import('../pages/agent-install/AgentInstallPage.js'), 'AgentInstallPage') },
+  { key: 'akLeaks', path: '/detection/ak-leaks', labelKey: 'nav.akLeaks', icon: KeyOutlined, group: 'detection', page: page(() => import('../pages/leaks/LeaksPage.js'), 'LeaksPage') },
+  { key: 'alerts', path: '/detection/alerts', labelKey: 'nav.alerts', icon: AlertOutlined, group: 'detection', page: page(() => import('../pages/alerts/AlertsPage.js'), 'AlertsPage') },
+  { key: 'vulns', path: '/prevention/vulns', labelKey: 'nav.vulns', icon: BugOutlined, group: 'prevention', page: page(() => import('../pages/vulns/VulnsPage.js'), 'VulnsPage') },
   { key: 'audit', path: '/audit', labelKey: 'nav.audit', icon: AuditOutlined, group: 'audit', page: page(() => import('../pages/audit/AuditPage.js'), 'AuditPage') },
 ];
 

@@ -1,0 +1,125 @@
+import { Button, Input, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { callAction } from '../../api/client.js';
+import { useApiErrorHandler } from '../../components/use-api-error.js';
+import { NECESSITY_COLORS, STATUS_COLORS, vulInfo, type VulFilters, type VulRecord } from './vul-api.js';
+
+/** Hosts affected by one advisory, with their packages and the ignore / verify / fix buttons. */
+export function VulHostRows({ name, filters, onChanged }: { name: string; filters: VulFilters; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const onError = useApiErrorHandler();
+  const [rows, setRows] = useState<VulRecord[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [reason, setReason] = useState('');
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      const r = await callAction<{ VulRecords: VulRecord[] }>('DescribeVulList', {
+        Type: 'cve',
+        Name: name,
+        PageSize: 100,
+        ...(filters.necessity ? { Necessity: filters.necessity } : {}),
+        ...(filters.dealed ? { Dealed: filters.dealed } : {}),
+      });
+      setRows(r.VulRecords);
+    } catch (error) {
+      onError(error);
+    } finally {
+      setLoading(false);
+    }
+  }, [name, filters, onError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const operate = async (rec: VulRecord, op: string, extra: object = {}) => {
+    try {
+      await callAction('ModifyOperateVul', { Type: 'cve', OperateType: op, Info: vulInfo(rec.Name, rec.Uuid), ...extra });
+      await load();
+      onChanged();
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  const columns: TableColumnsType<VulRecord> = [
+    {
+      title: t('vulns.host'),
+      key: 'host',
+      render: (_: unknown, r) => (
+        <Space direction="vertical" size={0}>
+          <span>{r.InstanceName}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {r.IntranetIp || r.InternetIp || r.Uuid}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: t('vulns.packages'),
+      key: 'packages',
+      render: (_: unknown, r) => (
+        <Space direction="vertical" size={0}>
+          {r.ExtendContentJson.RpmEntityList.map((p) => (
+            <span key={p.Name} title={p.MatchDetail}>
+              {p.Name} {p.FullVersion} <Typography.Text code>{p.UpdateCmd}</Typography.Text>
+            </span>
+          ))}
+        </Space>
+      ),
+    },
+    { title: t('vulns.urgency'), key: 'necessity', render: (_: unknown, r) => <Tag color={NECESSITY_COLORS[r.Necessity]}>{t(`vulns.necessity.${r.Necessity}`)}</Tag> },
+    {
+      title: t('vulns.status'),
+      key: 'status',
+      render: (_: unknown, r) => (
+        <Space direction="vertical" size={0}>
+          <Tag color={STATUS_COLORS[r.Status]} data-testid={`vul-status-${r.Uuid}`}>
+            {t(`vulns.statusName.${r.Status}`, { defaultValue: String(r.Status) })}
+          </Tag>
+          {r.Reason ? <Typography.Text type="secondary">{r.Reason}</Typography.Text> : null}
+          {r.ResultMessage ? <Typography.Text type="danger">{r.ResultMessage}</Typography.Text> : null}
+        </Space>
+      ),
+    },
+    {
+      title: t('vulns.actions'),
+      key: 'actions',
+      render: (_: unknown, r) => (
+        <Space wrap>
+          {r.Status === 10 ? (
+            <Button size="small" onClick={() => void operate(r, 'vul_undo_ignore')} data-testid={`vul-unignore-${r.Uuid}`}>
+              {t('vulns.unignore')}
+            </Button>
+          ) : (
+            <Popconfirm
+              title={t('vulns.ignoreTitle')}
+              description={<Input placeholder={t('vulns.reason')} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="vul-ignore-reason" />}
+              onConfirm={() => void operate(r, 'vul_ignore', { Reason: reason })}
+              okButtonProps={{ 'data-testid': 'vul-ignore-confirm' } as Record<`data-${string}`, string>}
+            >
+              <Button size="small" data-testid={`vul-ignore-${r.Uuid}`}>
+                {t('vulns.ignore')}
+              </Button>
+            </Popconfirm>
+          )}
+          <Button size="small" onClick={() => void operate(r, 'vul_verify')} data-testid={`vul-verify-${r.Uuid}`}>
+            {t('vulns.verify')}
+          </Button>
+          {r.Status === 1 || r.Status === 2 ? (
+            <Popconfirm title={t('vulns.fixConfirm', { cmd: r.ExtendContentJson.RpmEntityList.map((p) => p.UpdateCmd).join('; ') })} onConfirm={() => void operate(r, 'vul_fix')}>
+              <Button size="small" type="primary" data-testid={`vul-fix-${r.Uuid}`}>
+                {t('vulns.fix')}
+              </Button>
+            </Popconfirm>
+          ) : null}
+        </Space>
+      ),
+    },
+  ];
+
+  return <Table<VulRecord> rowKey="Uuid" size="small" columns={columns} dataSource={rows} loading={loading} pagination={false} data-testid={`vul-hosts-${name}`} />;
+}

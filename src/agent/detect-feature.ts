@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
+import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
+import { detectReverseShells, type ReverseShellFinding } from '../engines/revshell/index.js';
+import { readProcessSnapshot } from '../host/procfs/read-snapshot.js';
+import type { ProcessSnapshot } from '../host/procfs/snapshot-types.js';
+import type { EventQueue } from './event-queue.js';
+import type { AgentLink } from './link.js';
+import { registerResponseTasks } from './respond-feature.js';
+
+type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+export interface DetectionOptions {
+  link: Pick<AgentLink, 'flush'>;
+  queue: Pick<EventQueue, 'push'>;
+  log: Log;
+  home: string;
+  /** PauseClient: no detection while true. */
+  isPaused: () => boolean;
+  intervalMs?: number;
+  /** A finding that persists is re-sent (the server counts it) at most this often. */
+  repeatMs?: number;
+}
+
+const REVSHELL_NAMES: Record<ReverseShellFinding['class'], string> = {
+  1: 'Reverse shell: shell stdio on a network socket',
+  2: 'Reverse shell: shell relayed to a network socket',
+  3: 'Reverse shell: interpreter running a shell over the network',
+};
+
+/** rules/mining/miner-iocs.txt, two levels above src/agent (tsx) or dist/agent (built). */
+function loadMinerIocs(log: Log): MinerIocs {
+  try {
+    const text = readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8');
+    const r = parseMinerIocs(text);
+    return r.iocs;
+  } catch (err) {
+    log('warn', 'miner indicators not loaded; miner detection uses behaviour only', { error: (err as Error).message });
+    return emptyIocs();
+  }
+}
+
+/** Converts a reverse-shell finding to an alert event; aggregation key = shell exe + peer. */
+export function revshellAlert(f: ReverseShellFinding, snap: ProcessSnapshot): AlertEventData {
+  const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
+  const proc = byPid.get(f.pid);
+  const holder = f.holderPid !== null ? byPid.get(f.holderPid) : undefined;
+  const peer = f.peer ? `${f.peer.remoteAddress}:${f.peer.remotePort}` : '-';
+  const details: AlertDetails = {
+    pid: f.pid,
+    ...(proc ? { startTime: proc.startTime, comm: proc.comm, cmdline: proc.cmdline.slice(0, 32), uid: proc.uid } : {}),
+    ...(proc?.exe ? { exe: proc.exe } : {}),
+    processChain: f.processChain,
+    fds: f.fds,
+    peer: f.peer,
+    via: f.via,
+    holderPid: f.holderPid,
+    holderStartTime: holder?.startTime ?? null,
+    evidence: f.evidence,
+    class: f.class,
+  };
+  return { ruleId: f.ruleId, name: REVSHELL_NAMES[f.class], level: f.level, aggKey: `${proc?.exe ?? proc?.comm ?? f.pid}|${peer}`, details };
+}
+
+export function minerAlert(f: MinerFinding, snap: ProcessSnapshot): AlertEventData {
+  const proc = snap.processes.find((p) => p.pid === f.pid);
+  const peer = f.peers[0];
+  const details: AlertDetails = {
+    pid: f.pid,
+    comm: f.comm,
+    cmdline: f.cmdline.slice(0, 32),
+    ...(f.exe ? { exe: f.exe } : {}),
+    ...(proc ? { startTime: proc.startTime, uid: proc.uid } : {}),
+    processChain: proc ? [{ pid: proc.pid, comm: proc.comm, cmdline: proc.cmdline.slice(0, 32) }] : [],
+    peer: peer ? { proto: 'tcp', remoteAddress: peer.remoteAddress, remotePort: peer.remotePort, localPort: peer.localPort } : null,
+    ...(f.response.quarantinePath ? { file: { path: f.response.quarantinePath } } : {}),
+    evidence: f.evidence,
+  };
+  return { ruleId: f.ruleId, name: 'Mining program', level: f.level, aggKey: f.exe ?? f.comm, details };
+}
+
+/**
+ * Real-time detectors on the agent (R-6.2, R-6.3): every `intervalMs` a /proc snapshot goes through
+ * the reverse-shell and miner engines; each finding becomes an `alert` event, once per process
+ * and then at most once per `repeatMs` while it persists. Also registers the response tasks.
+ * Returns the timers for the runtime to clear.
+ */
+export function startDetection(o: DetectionOptions): NodeJS.Timeout[] {
+  registerResponseTasks({ home: o.home });
+  const iocs = loadMinerIocs(o.log);
+  const repeatMs = o.repeatMs ?? 60_000;
+  const lastSent = new Map<string, number>();
+  let failures = 0;
+
+  const scan = (): void => {
+    if (o.isPaused()) return;
+    let snap: ProcessSnapshot;
+    try {
+      snap = readProcessSnapshot({ selfPid: process.pid });
+    } catch (err) {
+      if (failures++ % 100 === 0) o.log('warn', 'process snapshot failed', { error: (err as Error).message });
+      return;
+    }
+    const starts = new Map(snap.processes.map((p) => [p.pid, p.startTime]));
+    const alerts = [
+      ...detectReverseShells(snap, { selfPid: process.pid }).map((f) => revshellAlert(f, snap)),
+      ...detectMiners(snap, iocs, { selfPid: process.pid }).map((f) => minerAlert(f, snap)),
+    ];
+    const now = Date.now();
+    const seen = new Set<string>();
+    let pushed = 0;
+    for (const a of alerts) {
+      const key = `${a.ruleId}|${a.details.pid}|${starts.get(a.details.pid ?? -1) ?? ''}`;
+      seen.add(key);
+      const last = lastSent.get(key);
+      if (last !== undefined && now - last < repeatMs) continue;
+      lastSent.set(key, now);
+      o.queue.push(ALERT_EVENT_KIND, a, now);
+      pushed++;
+    }
+    for (const k of lastSent.keys()) if (!seen.has(k)) lastSent.delete(k);
+    if (pushed > 0) o.link.flush();
+  };
+
+  const timer = setInterval(scan, o.intervalMs ?? 2_000);
+  timer.unref();
+  return [timer];
+}

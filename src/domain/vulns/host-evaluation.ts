@@ -1,0 +1,153 @@
+/**
+ * Matches one stored host inventory against the advisory DB and writes its findings (R-4.2):
+ * status unfixed / fixed-needs-reboot, fixed version, tags and urgency. Ignored and in-progress
+ * findings keep their status; findings that no longer match become "fixed" (7).
+ */
+import type { Kysely } from 'kysely';
+import { matchInventory, parseEcosystem, type AdvisoryMatch, type HostPackage } from '../../engines/vulnmatch/index.js';
+import type { Database, VulFindingsTable } from '../../store/schema.js';
+import type { AdvisoryCache } from './advisory-cache.js';
+import { dbVersion } from './advisory-store.js';
+import { ecosystemOfOsName, OS_PACKAGE_SOURCES } from './host-ecosystem.js';
+import { advisoryTags, necessityOf } from './severity.js';
+import { OPEN_STATUSES, VUL_STATUS } from './vul-status.js';
+
+export interface EvaluationResult {
+  ecosystem: string;
+  findings: number;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+async function hostPackages(db: Kysely<Database>, accountId: string, uuid: string): Promise<HostPackage[]> {
+  const rows = await db
+    .selectFrom('asset_items')
+    .select(['name', 'version', 'data_json'])
+    .where('account_id', '=', accountId)
+    .where('uuid', '=', uuid)
+    .where('kind', '=', 'software')
+    .where('detail', 'in', [...OS_PACKAGE_SOURCES])
+    .execute();
+  return rows.map((r) => {
+    let d: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(r.data_json) as unknown;
+      if (parsed && typeof parsed === 'object') d = parsed as Record<string, unknown>;
+    } catch {
+      d = {};
+    }
+    const source = str(d.sourceName);
+    const sourceVersion = str(d.sourceVersion);
+    const arch = str(d.arch);
+    return { name: r.name, version: r.version, ...(source ? { source } : {}), ...(sourceVersion ? { sourceVersion } : {}), ...(arch ? { arch } : {}) };
+  });
+}
+
+/** Listens on an address other than loopback (from the stored listening ports). */
+async function isExposed(db: Kysely<Database>, accountId: string, uuid: string): Promise<boolean> {
+  const rows = await db.selectFrom('asset_items').select('detail').where('account_id', '=', accountId).where('uuid', '=', uuid).where('kind', '=', 'port').execute();
+  return rows.some((r) => r.detail !== '' && !r.detail.startsWith('127.') && r.detail !== '::1' && r.detail !== '::ffff:127.0.0.1');
+}
+
+export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, accountId: string, uuid: string, now = Date.now()): Promise<EvaluationResult> {
+  const inst = await db
+    .selectFrom('asset_instances')
+    .select(['os_name', 'kernel', 'importance', 'last_inventory_at'])
+    .where('account_id', '=', accountId)
+    .where('uuid', '=', uuid)
+    .executeTakeFirst();
+  const version = await dbVersion(db);
+  const ecosystem = inst ? ecosystemOfOsName(inst.os_name) : undefined;
+  let matches: AdvisoryMatch[] = [];
+  let meta = new Map<string, import('./advisory-cache.js').AdvisoryMeta>();
+  let kev: ReadonlySet<string> = new Set();
+  let exposed = false;
+  if (inst && ecosystem) {
+    const eco = parseEcosystem(ecosystem);
+    const idx = await cache.index(eco.key, version);
+    meta = idx.meta;
+    kev = await cache.kevSet(version);
+    const packages = await hostPackages(db, accountId, uuid);
+    matches = matchInventory({ osEcosystem: ecosystem, ...(inst.kernel ? { kernelRelease: inst.kernel } : {}), packages }, idx.index);
+    exposed = await isExposed(db, accountId, uuid);
+  }
+  const whitelisted = new Set((await db.selectFrom('vul_whitelist').select('name').where('account_id', '=', accountId).execute()).map((r) => r.name));
+
+  // One finding per (advisory, installed package); several arches of one package collapse.
+  const wanted = new Map<string, Omit<VulFindingsTable, 'account_id' | 'uuid' | 'id' | 'first_ts' | 'last_ts' | 'modify_ts' | 'repair_ts' | 'reason' | 'result_code' | 'result_message'>>();
+  for (const m of matches) {
+    if (whitelisted.has(m.advisoryId)) continue;
+    const key = `${m.advisoryId}\u0000${m.package}`;
+    if (wanted.has(key)) continue;
+    const a = meta.get(m.advisoryId);
+    const vector = a?.vector ?? '';
+    const tags = advisoryTags({ packages: [m.package, m.advisoryPackage], cves: m.cves, vector, summary: a?.summary ?? '', details: a?.details ?? '', kev });
+    const nec = necessityOf({
+      severity: a?.severity ?? 'unknown',
+      ...(a?.cvssScore !== undefined ? { cvssScore: a.cvssScore } : {}),
+      exploitExists: tags.includes('exploit-exists'),
+      networkVector: vector === '' || /(^|\/)AV:N(\/|$)/.test(vector),
+      exposed,
+      importance: inst?.importance ?? 1,
+    });
+    wanted.set(key, {
+      advisory_id: m.advisoryId,
+      package: m.package.slice(0, 512),
+      advisory_package: m.advisoryPackage.slice(0, 512),
+      installed_version: m.installedVersion.slice(0, 256),
+      fixed_version: (m.fixedVersion ?? '').slice(0, 256),
+      ecosystem: m.ecosystem.slice(0, 200),
+      status: m.status === 'fixed-needs-reboot' ? VUL_STATUS.fixedNeedsReboot : VUL_STATUS.unfixed,
+      necessity: nec.level,
+      necessity_json: JSON.stringify(nec.factors),
+      tags: tags.join(','),
+      kernel: m.kernel ? 1 : 0,
+    });
+  }
+
+  await db.transaction().execute(async (tx) => {
+    const existing = await tx.selectFrom('vul_findings').selectAll().where('account_id', '=', accountId).where('uuid', '=', uuid).execute();
+    const byKey = new Map(existing.map((r) => [`${r.advisory_id}\u0000${r.package}`, r]));
+    const maxRow = await tx.selectFrom('vul_findings').select((eb) => eb.fn.max('id').as('m')).where('account_id', '=', accountId).executeTakeFirst();
+    let nextId = Number(maxRow?.m ?? 0) + 1;
+    for (const [key, w] of wanted) {
+      const prior = byKey.get(key);
+      if (!prior) {
+        await tx
+          .insertInto('vul_findings')
+          .values({ ...w, account_id: accountId, uuid, id: nextId++, first_ts: now, last_ts: now, modify_ts: now, repair_ts: null, reason: '', result_code: '', result_message: '' })
+          .execute();
+        continue;
+      }
+      // Ignored findings stay ignored and a fix in progress keeps its status until its result comes back.
+      const keep = prior.status === VUL_STATUS.ignored || prior.status === VUL_STATUS.fixing;
+      const status = keep ? prior.status : w.status;
+      const changed = status !== prior.status || w.installed_version !== prior.installed_version || w.fixed_version !== prior.fixed_version;
+      await tx
+        .updateTable('vul_findings')
+        .set({ ...w, status, last_ts: now, ...(changed ? { modify_ts: now } : {}), ...(status !== prior.status && !keep ? { result_code: '', result_message: '' } : {}) })
+        .where('account_id', '=', accountId)
+        .where('uuid', '=', uuid)
+        .where('advisory_id', '=', prior.advisory_id)
+        .where('package', '=', prior.package)
+        .execute();
+    }
+    for (const [key, prior] of byKey) {
+      if (wanted.has(key) || !(OPEN_STATUSES.includes(prior.status) || prior.status === VUL_STATUS.ignored)) continue;
+      await tx
+        .updateTable('vul_findings')
+        .set({ status: VUL_STATUS.fixed, modify_ts: now, repair_ts: now })
+        .where('account_id', '=', accountId)
+        .where('uuid', '=', uuid)
+        .where('advisory_id', '=', prior.advisory_id)
+        .where('package', '=', prior.package)
+        .execute();
+    }
+    const state = { inventory_at: inst?.last_inventory_at ?? 0, db_version: version, ecosystem: ecosystem ?? '', evaluated_at: now };
+    const upd = await tx.updateTable('vul_host_state').set(state).where('account_id', '=', accountId).where('uuid', '=', uuid).executeTakeFirst();
+    if (Number(upd.numUpdatedRows) === 0) await tx.insertInto('vul_host_state').values({ ...state, account_id: accountId, uuid }).execute();
+  });
+  return { ecosystem: ecosystem ?? '', findings: wanted.size };
+}
