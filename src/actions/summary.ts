@@ -1,6 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { defineAction } from './catalog-types.js';
-import { summarizeAgents } from '../domain/summary/summary-service.js';
+import { summarizeAgents, type AgentSummary } from '../domain/summary/summary-service.js';
+
+/** Dashboards and scripts poll this action; counts a second old are as good and spare the store. */
+const SUMMARY_TTL_MS = 1_000;
+const recent = new Map<string, { at: number; summary: AgentSummary }>();
 
 export const describeSummaryInfo = defineAction({
   name: 'DescribeSummaryInfo',
@@ -17,8 +21,14 @@ export const describeSummaryInfo = defineAction({
     Success: Type.Boolean(),
   }),
   async handler(ctx) {
-    const { offlineWindowSec } = await ctx.services.agents.registry.linkSettings(ctx.principal.accountId);
-    const s = await summarizeAgents(ctx.services.store.db, ctx.principal.accountId, ctx.meta.now.getTime(), offlineWindowSec * 1000);
+    const now = ctx.meta.now.getTime();
+    const hit = recent.get(ctx.principal.accountId);
+    let s = hit && now - hit.at < SUMMARY_TTL_MS ? hit.summary : null;
+    if (!s) {
+      const { offlineWindowSec } = await ctx.services.agents.registry.linkSettings(ctx.principal.accountId);
+      s = await summarizeAgents(ctx.services.store.db, ctx.principal.accountId, now, offlineWindowSec * 1000);
+      recent.set(ctx.principal.accountId, { at: now, summary: s });
+    }
     return { AegisClientOfflineCount: s.offline, AegisClientOnlineCount: s.online, SecurityScore: s.score, Success: true };
   },
 });

@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { buildCatalog } from '../actions/catalog.js';
 import type { Services } from '../actions/services.js';
@@ -18,6 +17,7 @@ import { ERROR_HELP, classifyError, sendError } from './errors.js';
 import { NonceStore } from './nonce-store.js';
 import { bodyFor, requestMeta } from './request-meta.js';
 import { rpcRoutes } from './rpc-route.js';
+import { securityHeaders } from './security-headers.js';
 import { agentRoutes } from './agent-routes.js';
 import { assetExportRoutes } from '../actions/assets-export-route.js';
 
@@ -87,18 +87,10 @@ export async function buildApp(config: Config, services: Services, tls?: TlsMate
   });
 
   await fastify.register(cookie);
-  await fastify.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    hsts: tls ? undefined : false,
+  const headers = securityHeaders(Boolean(tls));
+  fastify.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 
   fastify.get('/healthz', async () => ({ status: 'ok', database: services.store.dialect }));

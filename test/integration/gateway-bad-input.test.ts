@@ -106,4 +106,14 @@ describe('bad input gets a clear error and the server keeps serving', () => {
       status: 400,
     });
   });
+
+  it('every response carries the security headers (CSP, no framing, nosniff)', async () => {
+    for (const path of ['/healthz', `/?Action=DescribeSummaryInfo&Version=2018-12-03`]) {
+      const r = await fetch(`${t.url}${path}`);
+      expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('strict-transport-security')).toBeNull();
+    }
+  });
 });
