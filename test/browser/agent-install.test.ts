@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { assertBuilt, launchBrowser, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, startVigilServer, type VigilServer, loginToConsole } from './helpers.js';
 
 describe('console: agent install page', () => {
   let server: VigilServer | undefined;
@@ -22,11 +22,7 @@ describe('console: agent install page', () => {
 
   it('creates an install code, shows the curl and wget commands, and deletes the code', async () => {
     if (!server) throw new Error('server did not start');
-    await page.goto(`${server.url}/console/`);
-    await page.getByTestId('login-username').fill(server.adminUser);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/#\/overview$/);
+    await loginToConsole(page, server);
 
     await page.goto(`${server.url}/console/#/settings/agent-install`);
     await page.getByTestId('create-install-code').click();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { AlertService } from '../../src/domain/alerts/alert-service.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { assertBuilt, launchBrowser, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, startVigilServer, type VigilServer, loginToConsole, openPage } from './helpers.js';
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 const HOST = '33333333-3333-4333-8333-333333333333';
@@ -46,10 +46,7 @@ describe('Alerts console page', () => {
     });
     if (id === null) throw new Error('alert not stored');
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await openPage(browser, pageErrors);
   });
 
   afterAll(async () => {
@@ -60,11 +57,7 @@ describe('Alerts console page', () => {
 
   it('lists the alert, shows its process chain and peer, and ignores it', async () => {
     if (!server) throw new Error('server did not start');
-    await page.goto(`${server.url}/console/`);
-    await page.getByTestId('login-username').fill(server.adminUser);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/#\/overview$/);
+    await loginToConsole(page, server);
 
     await page.goto(`${server.url}/console/#/detection/alerts`);
     await expect.poll(() => text(page.locator('h3').first())).toBe('Alerts');

@@ -4,7 +4,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { AssetService } from '../../src/domain/assets/asset-service.js';
 import { collectHostInventory, type HostInventory } from '../../src/host/inventory/index.js';
 import { openStore } from '../../src/store/db.js';
-import { assertBuilt, launchBrowser, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, startVigilServer, type VigilServer, loginToConsole, openPage } from './helpers.js';
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 const UUID = '0f0e0d0c-0b0a-4908-8706-050403020100';
@@ -29,10 +29,7 @@ describe('asset center console', () => {
       await store.close();
     }
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await openPage(browser, pageErrors);
   }, 120_000);
 
   afterAll(async () => {
@@ -42,11 +39,7 @@ describe('asset center console', () => {
 
   it('lists the host, searches by listening port, and shows its ports in the detail', async () => {
     if (!server) throw new Error('server did not start');
-    await page.goto(`${server.url}/console/`);
-    await page.getByTestId('login-username').fill(server.adminUser);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/#\/overview$/);
+    await loginToConsole(page, server);
 
     await page.getByTestId('nav-assets').click();
     await page.waitForURL(/#\/assets$/);

@@ -5,7 +5,7 @@ import { findRulesDir, runBaselineScan } from '../../src/agent/baseline-scan.js'
 import { BaselineService } from '../../src/domain/baseline/baseline-service.js';
 import type { BaselineSnapshot } from '../../src/domain/baseline/baseline-types.js';
 import { openStore } from '../../src/store/db.js';
-import { assertBuilt, launchBrowser, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, startVigilServer, type VigilServer, loginToConsole, openPage } from './helpers.js';
 
 const UUID = '0a0b0c0d-0e0f-4010-8111-121314151617';
 
@@ -32,10 +32,7 @@ describe('baseline console page', () => {
       await store.close();
     }
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await openPage(browser, pageErrors);
   }, 120_000);
 
   afterAll(async () => {
@@ -48,11 +45,7 @@ describe('baseline console page', () => {
     const failed = snap.results.filter((r) => r.policyId === 'vigil_redis' && r.result === 'failed');
     expect(failed.length, 'this machine’s Redis passes every Redis baseline check; nothing to show').toBeGreaterThan(0);
 
-    await page.goto(`${server.url}/console/`);
-    await page.getByTestId('login-username').fill(server.adminUser);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/#\/overview$/);
+    await loginToConsole(page, server);
     await page.goto(`${server.url}/console/#/prevention/baseline`);
 
     const riskRow = page.getByTestId('baseline-risks').locator('tr.ant-table-row').filter({ hasText: 'Vigil baseline for Redis' });

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -139,4 +139,22 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** A fresh page in its own context; page errors are collected into `errors`. */
+export async function openPage(browser: Browser, errors: string[], locale = 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => errors.push(error.message));
+  return page;
+}
+
+/** Logs in through the console's login form and waits for the overview. */
+export async function loginToConsole(page: Page, server: Pick<VigilServer, 'url' | 'adminUser' | 'adminPassword'>): Promise<void> {
+  await page.goto(`${server.url}/console/`);
+  await page.getByTestId('login-username').fill(server.adminUser);
+  await page.getByTestId('login-password').fill(server.adminPassword);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/#\/overview$/);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { assertBuilt, launchBrowser, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, startVigilServer, type VigilServer, loginToConsole, openPage } from './helpers.js';
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 
@@ -38,10 +38,7 @@ describe('AK leaks console page', () => {
     repo = mkdtempSync(join(tmpdir(), 'vigil-leakrepo-'));
     server = await startVigilServer();
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await openPage(browser, pageErrors);
   });
 
   afterAll(async () => {
@@ -52,11 +49,7 @@ describe('AK leaks console page', () => {
 
   it('adds a git repo, scans it, lists the leaked Vigil key with its owner and disables it', async () => {
     if (!server) throw new Error('server did not start');
-    await page.goto(`${server.url}/console/`);
-    await page.getByTestId('login-username').fill(server.adminUser);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/#\/overview$/);
+    await loginToConsole(page, server);
 
     const created = await act<{ AccessKey: { AccessKeyId: string; AccessKeySecret: string } }>(page, 'CreateAccessKey', {});
     const key = created.AccessKey;

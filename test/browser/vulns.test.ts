@@ -5,7 +5,7 @@ import { AssetService } from '../../src/domain/assets/asset-service.js';
 import { VulnService } from '../../src/domain/vulns/vuln-service.js';
 import { openStore } from '../../src/store/db.js';
 import { sharedDataDir } from '../helpers/shared-data.js';
-import { assertBuilt, launchBrowser, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, startVigilServer, type VigilServer, loginToConsole, openPage } from './helpers.js';
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 const UUID = 'b2b2b2b2-0000-4000-8000-0000000000aa';
@@ -37,10 +37,7 @@ describe('vulnerabilities console', () => {
       await store.close();
     }
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await openPage(browser, pageErrors);
   }, 120_000);
 
   afterAll(async () => {
@@ -50,11 +47,7 @@ describe('vulnerabilities console', () => {
 
   it('lists advisories with urgency counts, expands to hosts, and ignores one with a reason', async () => {
     if (!server) throw new Error('server did not start');
-    await page.goto(`${server.url}/console/`);
-    await page.getByTestId('login-username').fill(server.adminUser);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/#\/overview$/);
+    await loginToConsole(page, server);
     await page.goto(`${server.url}/console/#/prevention/vulns`);
 
     const group = page.locator('tr[data-row-key="ALSA-2026:19220"]');

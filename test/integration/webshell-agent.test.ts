@@ -1,58 +1,25 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { popClient } from '../helpers/sdk.js';
+import { startLocalAgentServer, until, type LocalAgentServer } from '../helpers/local-agent-server.js';
 
 // Webshell scanning through the agent of `vigil server --local-agent`: a task scans a web root, then
 // the agent's watcher finds a file written later without another task.
-if (!existsSync('dist/cli/main.js')) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-
-let home: string;
 let webRoot: string;
-let server: ChildProcess;
-let url = '';
-let out = '';
+let srv: LocalAgentServer;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'vigil-ws-'));
   webRoot = mkdtempSync(join(tmpdir(), 'vigil-webroot-'));
-  server = spawn(process.execPath, ['bin/vigil.js', 'server', '--home', home, '--port', '0', '--local-agent'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' } });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    server.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Vigil listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) url = m[1] as string;
-      if (url && out.includes('local agent')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+  srv = await startLocalAgentServer();
 }, 90_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(home, { recursive: true, force: true });
+  await srv?.stop();
   rmSync(webRoot, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 interface WebshellRow {
   Uuid: string;
@@ -65,8 +32,8 @@ interface WebshellRow {
 
 describe('webshell scanning by the local agent', () => {
   it('a task finds a webshell in a web root; a file written afterwards is found by the watcher', async () => {
-    const key = JSON.parse(spawnSync(process.execPath, ['bin/vigil.js', 'admin', 'create-accesskey', '--home', home, '--json'], { encoding: 'utf8' }).stdout) as { AccessKeyId: string; AccessKeySecret: string };
-    const sas = popClient(url, key.AccessKeyId, key.AccessKeySecret);
+    const key = srv.createKey();
+    const sas = popClient(srv.url, key.AccessKeyId, key.AccessKeySecret);
     const uuid = await until('agent listed', async () => {
       const r = (await sas.request('DescribeCloudCenterInstances', {})) as { Instances: Array<{ Uuid: string; ClientStatus: string }> };
       return r.Instances.find((i) => i.ClientStatus === 'online')?.Uuid;
