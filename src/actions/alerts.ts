@@ -3,6 +3,7 @@ import { defineAction } from './catalog-types.js';
 import { VigilError } from '../domain/errors.js';
 import { ALERT_LEVELS, type AlertFilter, type AlertLevel, type AlertView } from '../domain/alerts/alert-types.js';
 import { OPERATION_CODES, type OperationCode } from '../domain/alerts/alert-service.js';
+import { PAGE_FIELDS } from './sas-paging.js';
 
 function pageOf(current: string | undefined, size: string | undefined): { page: number; size: number } {
   const page = current === undefined || current === '' ? 1 : Number(current);
@@ -117,10 +118,7 @@ export const describeSuspEvents = defineAction({
   }),
   response: Type.Object({
     RequestId: Type.String(),
-    Count: Type.Integer(),
-    CurrentPage: Type.Integer(),
-    PageSize: Type.Integer(),
-    TotalCount: Type.Integer(),
+    ...PAGE_FIELDS,
     SuspEvents: Type.Array(SuspEvent),
   }),
   async handler(ctx, p) {
@@ -269,10 +267,7 @@ export const describeSuspEventQuaraFiles = defineAction({
   }),
   response: Type.Object({
     RequestId: Type.String(),
-    Count: Type.Integer(),
-    CurrentPage: Type.Integer(),
-    PageSize: Type.Integer(),
-    TotalCount: Type.Integer(),
+    ...PAGE_FIELDS,
     QuaraFiles: Type.Array(
       Type.Object({
         Id: Type.Integer(),

@@ -5,6 +5,7 @@ import { splitList } from '../domain/assets/sql-helpers.js';
 import { groupedRecords, hostRecords, type FindingFilter, type HostRecord } from '../domain/vulns/vul-query.js';
 import type { VulTarget } from '../domain/vulns/vuln-service.js';
 import { parseEcosystem } from '../engines/vulnmatch/index.js';
+import { PAGE_FIELDS } from './sas-paging.js';
 
 const Str = (max = 256) => Type.Optional(Type.String({ maxLength: max }));
 const Page = { CurrentPage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), PageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) };
@@ -395,10 +396,7 @@ export const describeVulWhitelist = defineAction({
   params: Type.Object({ ...Page, Lang: Str(8) }),
   response: Type.Object({
     RequestId: Type.String(),
-    Count: Type.Integer(),
-    CurrentPage: Type.Integer(),
-    PageSize: Type.Integer(),
-    TotalCount: Type.Integer(),
+    ...PAGE_FIELDS,
     VulWhitelists: Type.Array(Type.Object({ AliasName: Type.String(), Id: Type.String(), Name: Type.String(), Reason: Type.String(), TargetInfo: Type.String(), Type: Type.String(), Whitelist: Type.String() })),
   }),
   async handler(ctx, p) {
