@@ -39,7 +39,11 @@ function knownActions(): ReadonlySet<string> {
 
 /** Opens the store (migrating it) and wires the domain services. Shared by the server and the CLI. */
 export async function createServices(config: Config, log: AuditLogger, authorizer?: Authorizer): Promise<Services> {
-  const store = openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqlitePath: join(config.home, 'vigil.db') });
+  const store = openStore({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    sqlitePath: join(config.home, 'vigil.db'),
+    onPoolError: (err) => log.warn({ err }, 'PostgreSQL connection lost; the next query reconnects'),
+  });
   try {
     await migrateToLatest(store);
   } catch (err) {

@@ -22,11 +22,19 @@ export interface StoreOptions {
   /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
   databaseUrl?: string;
   sqlitePath?: string;
+  /**
+   * Errors of idle PostgreSQL connections (server restart, admin termination). Without a listener
+   * pg's pool re-emits them as an uncaught 'error' event and the process dies; with one, the broken
+   * client is dropped and the next query opens a new connection.
+   */
+  onPoolError?: (err: Error) => void;
 }
 
 export function openStore(opts: StoreOptions): Store {
   if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const onPoolError = opts.onPoolError ?? ((err: Error) => process.emitWarning(`PostgreSQL connection lost: ${err.message}`));
+    pool.on('error', onPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
