@@ -85,7 +85,7 @@ export async function createServices(config: Config, log: AuditLogger, authorize
 
 export async function closeServices(s: Services): Promise<void> {
   s.leaks.stop();
-  s.vulns.stop();
+  await s.vulns.stop();
   s.agents.stop();
   await s.audit.close();
   await s.accessKeys.flushLastUsed();

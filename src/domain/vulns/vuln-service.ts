@@ -81,6 +81,7 @@ export class VulnService {
       .execute();
     let n = 0;
     for (const r of rows) {
+      if (this.stopped) break;
       if (r.inventory_at === r.last_inventory_at && Number(r.db_version) === version) continue;
       await this.evaluate(accountId, r.uuid);
       n++;
@@ -107,10 +108,12 @@ export class VulnService {
     this.timers.set(accountId, t);
   }
 
-  stop(): void {
+  /** Stops scheduling and waits for evaluations already running (so the store can close under them). */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    await Promise.allSettled([...this.chains.values()]);
   }
 
   private async requireTargets(accountId: string, targets: VulTarget[]): Promise<void> {
