@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { ActionContext, AnyAction } from '../actions/catalog-types.js';
 import { defaultResource } from '../actions/catalog-types.js';
 import type { Services } from '../actions/services.js';
 import type { AuditDecision } from '../domain/audit/audit-types.js';
 import { redactParams } from '../domain/audit/redact.js';
 import { VigilError } from '../domain/errors.js';
+import { timeOrderedUuid } from '../domain/time-ordered-id.js';
 import type { Principal, RequestMeta } from '../domain/principal.js';
 
 export interface CallOutcome {
@@ -91,7 +91,7 @@ export interface AuditInput {
 export function recordCall(a: AuditInput): void {
   const p = a.principal;
   a.services.audit.record({
-    id: randomUUID(),
+    id: timeOrderedUuid(a.meta.now.getTime()),
     accountId: p?.accountId ?? a.fallbackAccountId,
     time: a.meta.now.getTime(),
     eventName: a.actionName.slice(0, 128),

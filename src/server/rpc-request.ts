@@ -13,7 +13,8 @@ export interface RpcRequest {
   params: Map<string, string>;
   /** Lower-cased header → all values, from the raw header list. */
   headers: Map<string, string[]>;
-  bodySha256Hex: string;
+  /** SHA-256 of the raw body (v3 signs it); computed on first use. */
+  readonly bodySha256Hex: string;
 }
 
 function decodePairs(raw: string, where: string): Array<[string, string]> {
@@ -51,7 +52,18 @@ export function parseRpcRequest(method: string, rawUrl: string, rawHeaders: stri
     list.push(rawHeaders[i + 1] as string);
     headers.set(name, list);
   }
-  return { method, queryPairs, bodyPairs, params, headers, bodySha256Hex: createHash('sha256').update(bytes).digest('hex') };
+  let bodySha256Hex: string | undefined;
+  return {
+    method,
+    queryPairs,
+    bodyPairs,
+    params,
+    headers,
+    get bodySha256Hex(): string {
+      bodySha256Hex ??= createHash('sha256').update(bytes).digest('hex');
+      return bodySha256Hex;
+    },
+  };
 }
 
 export function header(req: RpcRequest, name: string): string | undefined {

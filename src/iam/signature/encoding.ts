@@ -1,5 +1,9 @@
 /** RFC 3986 strict percent-encoding as the Alibaba SDKs do it: only A–Z a–z 0–9 - _ . ~ stay literal. */
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
+
 export function percentEncode(value: string): string {
+  // Most names and values (actions, ids, nonces, versions) need no escaping at all.
+  if (UNRESERVED_ONLY.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
@@ -10,6 +14,7 @@ export class ParamDecodeError extends Error {}
  * always send a literal plus as %2B). Invalid percent escapes or invalid UTF-8 are refused.
  */
 export function decodeComponent(raw: string): string {
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
   try {
     return decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
