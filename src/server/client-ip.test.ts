@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrustList, clientIp, normalizeIp } from './client-ip.js';
-import { NonceStore } from './nonce-store.js';
 
 describe('clientIp', () => {
   const trust = buildTrustList(['127.0.0.1', '10.0.0.0/8']);
@@ -13,17 +12,5 @@ describe('clientIp', () => {
   });
   it('refuses bad trust entries', () => {
     expect(() => buildTrustList(['nope'])).toThrow(/not an IP/);
-  });
-});
-
-describe('NonceStore', () => {
-  it('refuses a replay within the TTL, forgets after, and reports capacity', () => {
-    const s = new NonceStore(60, 900, 3);
-    expect(s.use('AK', 'n1', 0)).toBe('ok');
-    expect(s.use('AK', 'n1', 1000)).toBe('used');
-    expect(s.use('AK2', 'n1', 1000)).toBe('ok');
-    expect(s.use('AK', 'n2', 1000)).toBe('ok');
-    expect(s.use('AK', 'n3', 1000)).toBe('full');
-    expect(s.use('AK', 'n1', 1_800_001)).toBe('ok');
   });
 });
