@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
 import { detectReverseShells, type ReverseShellFinding } from '../engines/revshell/index.js';
+import { isWatchedCommand } from '../engines/revshell/process-roles.js';
+import { watchExecEvents, type ExecEvent } from '../host/procfs/exec-events.js';
 import { readProcessSnapshot } from '../host/procfs/read-snapshot.js';
 import type { ProcessSnapshot } from '../host/procfs/snapshot-types.js';
 import type { EventQueue } from './event-queue.js';
@@ -19,6 +21,10 @@ export interface DetectionOptions {
   /** PauseClient: no detection while true. */
   isPaused: () => boolean;
   intervalMs?: number;
+  /** Delay between an exec of a shell/interpreter/relay and the scan it triggers (default 150 ms). */
+  execScanDelayMs?: number;
+  /** Use the netlink process connector when available (default true). */
+  execEvents?: boolean;
   /** A finding that persists is re-sent (the server counts it) at most this often. */
   repeatMs?: number;
 }
@@ -80,13 +86,22 @@ export function minerAlert(f: MinerFinding, snap: ProcessSnapshot): AlertEventDa
   return { ruleId: f.ruleId, name: 'Mining program', level: f.level, aggKey: f.exe ?? f.comm, details };
 }
 
+export interface RunningDetection {
+  timers: NodeJS.Timeout[];
+  /** 'netlink' when exec events trigger scans, else 'poll' (periodic scans only). */
+  mode: 'netlink' | 'poll';
+  stop(): void;
+}
+
 /**
  * Real-time detectors on the agent (R-6.2, R-6.3): every `intervalMs` a /proc snapshot goes through
  * the reverse-shell and miner engines; each finding becomes an `alert` event, once per process
- * and then at most once per `repeatMs` while it persists. Also registers the response tasks.
- * Returns the timers for the runtime to clear.
+ * and then at most once per `repeatMs` while it persists. Where the kernel's process connector is
+ * usable, an exec of a shell, interpreter or relay tool also triggers a scan `execScanDelayMs`
+ * later (coalesced), so a reverse shell is seen within a fraction of a second instead of up to one
+ * interval. Also registers the response tasks.
  */
-export function startDetection(o: DetectionOptions): NodeJS.Timeout[] {
+export function startDetection(o: DetectionOptions): RunningDetection {
   registerResponseTasks({ home: o.home });
   const iocs = loadMinerIocs(o.log);
   const repeatMs = o.repeatMs ?? 60_000;
@@ -125,5 +140,31 @@ export function startDetection(o: DetectionOptions): NodeJS.Timeout[] {
 
   const timer = setInterval(scan, o.intervalMs ?? 2_000);
   timer.unref();
-  return [timer];
+
+  let pending: NodeJS.Timeout | null = null;
+  const onExec = (e: ExecEvent): void => {
+    if (pending || o.isPaused() || e.pid === process.pid) return;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${e.pid}/comm`, 'utf8').trim();
+    } catch {
+      return; // already gone; a relay it left behind is caught by the next scan
+    }
+    if (!isWatchedCommand(comm)) return;
+    pending = setTimeout(() => {
+      pending = null;
+      scan();
+    }, o.execScanDelayMs ?? 150);
+    pending.unref();
+  };
+  const watcher = o.execEvents === false ? null : watchExecEvents(onExec, (reason) => o.log('info', 'exec events unavailable; detection polls /proc only', { reason }));
+  return {
+    timers: [timer],
+    mode: watcher ? 'netlink' : 'poll',
+    stop() {
+      clearInterval(timer);
+      if (pending) clearTimeout(pending);
+      watcher?.close();
+    },
+  };
 }

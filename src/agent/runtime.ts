@@ -175,7 +175,8 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   drainInbox();
   link.start();
   const inventory = startInventory(link, log);
-  timers.push(...startDetection({ link, queue, log, home: o.home, isPaused: () => paused }));
+  const detection = startDetection({ link, queue, log, home: o.home, isPaused: () => paused });
+  timers.push(...detection.timers);
   const webshell = startWebshell(link, queue, o.home, log);
   const baseline = startBaseline(link, log, o.home);
   startVulnFix();
@@ -188,6 +189,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     isPaused: () => paused,
     stop() {
       for (const t of timers) clearInterval(t);
+      detection.stop();
       inventory.stop();
       webshell.stop();
       baseline.stop();

