@@ -9,9 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AuthLogParser } from '../src/engines/bruteforce/auth-log-parser.js';
-import { BruteForceDetector } from '../src/engines/bruteforce/detector.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Engine from '../src/engines/bruteforce/index.js';
+
+// BENCH_ENGINE_DIR: another copy of src/engines/bruteforce (e.g. an older commit's) for before/after runs.
+const engineDir = process.env.BENCH_ENGINE_DIR;
+const { AuthLogParser, BruteForceDetector } = (await import(engineDir ? pathToFileURL(join(engineDir, 'index.ts')).href : '../src/engines/bruteforce/index.js')) as typeof Engine;
 
 const N = Number(process.argv[2] ?? 500_000);
 const DATA = process.env.VIGIL_SHARED_DATA ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
@@ -101,6 +104,7 @@ try {
     ['synthetic auth.log (45 % sshd attack, 55 % noise)', synthetic],
     ['fail2ban sshd corpus, repeated', corpus],
   ] as const) {
+    if (process.env.BENCH_ONLY && !name.startsWith(process.env.BENCH_ONLY)) continue;
     const text = make(N);
     const file = join(dir, 'auth.log');
     writeFileSync(file, text);

@@ -16,6 +16,8 @@ import type { AlertService } from '../domain/alerts/alert-service.js';
 
 import type { LeakService } from '../domain/leaks/leak-service.js';
 import type { WebshellService } from '../domain/leaks/webshell-service.js';
+import type { BruteForceService } from '../domain/bruteforce/bruteforce-service.js';
+import type { NotificationService } from '../domain/notify/notify-service.js';
 /** The narrow set of domain services action handlers may use. */
 export interface Services {
   config: Config;
@@ -42,4 +44,8 @@ export interface Services {
   leaks: LeakService;
   /** Webshell findings reported by agents (`webshell` snapshots). */
   webshells: WebshellService;
+  /** Alert notification channels (webhook, DingTalk, Slack, SMTP) and delivery. */
+  notifications: NotificationService;
+  /** Anti-brute-force rules, login base configs, blocked sources reported by agents. */
+  bruteForce: BruteForceService;
 }

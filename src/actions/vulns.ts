@@ -6,6 +6,8 @@ import { groupedRecords, hostRecords, type FindingFilter, type HostRecord } from
 import type { VulTarget } from '../domain/vulns/vuln-service.js';
 import { parseEcosystem } from '../engines/vulnmatch/index.js';
 import { PAGE_FIELDS } from './sas-paging.js';
+import { scanView, type ScanView } from '../domain/vulns/vul-settings.js';
+import { relatedProcesses } from '../domain/vulns/related-processes.js';
 
 const Str = (max = 256) => Type.Optional(Type.String({ maxLength: max }));
 const Page = { CurrentPage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), PageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) };
@@ -20,7 +22,7 @@ function pageOf(p: { CurrentPage?: number; NextToken?: string; UseNextToken?: bo
   return Number(m[1]);
 }
 
-function filterOf(p: { Uuids?: string; AliasName?: string; Necessity?: string; Dealed?: string; StatusList?: string; Name?: string; CveId?: string; SearchTags?: string }): FindingFilter {
+export function filterOf(p: { Uuids?: string; AliasName?: string; Necessity?: string; Dealed?: string; StatusList?: string; Name?: string; CveId?: string; SearchTags?: string }): FindingFilter {
   const dealed = p.Dealed?.toLowerCase();
   const statuses = splitList(p.StatusList, 20).map(Number);
   if (statuses.some((s) => !Number.isInteger(s))) throw new VigilError('InvalidParameter', 'StatusList is a comma list of status codes.', 400);
@@ -34,6 +36,11 @@ function filterOf(p: { Uuids?: string; AliasName?: string; Necessity?: string; D
     ...(p.CveId ? { cveId: p.CveId } : {}),
     ...(p.SearchTags ? { tags: splitList(p.SearchTags, 20) } : {}),
   };
+}
+
+/** The scan settings (ModifyVulConfig / ModifyVulTargetConfig) as a finding filter. */
+export function viewFilter(v: ScanView): FindingFilter {
+  return { ...(v.hostsOff.length ? { excludeUuids: v.hostsOff } : {}), levels: v.levels, realOnly: v.realOnly };
 }
 
 function upgradeCommand(ecosystem: string, pkg: string): string {
@@ -106,12 +113,16 @@ const VulRecord = Type.Object({
   Level: Type.String(),
   CvssScore: Type.String(),
   Reason: Type.String(),
+  // Vigil extension: running processes that map a file of an affected package (dpkg hosts).
+  RelatedProcesses: Type.Array(Type.Object({ Package: Type.String(), Pid: Type.Integer(), Name: Type.String(), Path: Type.String() })),
 });
 
-async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
+export async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
   const views = new Map((await ctx.services.assets.views(ctx.principal.accountId, [...new Set(recs.map((r) => r.uuid))])).map((v) => [v.uuid, v]));
-  return recs.map((r) => {
+  const related = await Promise.all(recs.map((r) => relatedProcesses(ctx.services.store.db, ctx.principal.accountId, r.uuid, r.packages.map((p) => p.package))));
+  return recs.map((r, i) => {
     const v = views.get(r.uuid);
+    const procs = related[i] ?? [];
     const tags = r.tags.join(',');
     return {
       AliasName: r.advisory.summary,
@@ -138,7 +149,7 @@ async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
           MatchList: [`${p.advisory_package} < ${p.fixed_version || '*'} (${p.ecosystem})`],
           Name: p.package,
           Path: '',
-          Pid: '',
+          Pid: procs.filter((x) => x.package === p.package).map((x) => x.pid).join(','),
           UpdateCmd: p.status === 8 ? 'reboot' : upgradeCommand(p.ecosystem, p.package),
           Version: p.installed_version,
         })),
@@ -178,6 +189,7 @@ async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
       Level: r.advisory.severity,
       CvssScore: r.advisory.cvssScore !== undefined ? r.advisory.cvssScore.toFixed(1) : '',
       Reason: r.reason,
+      RelatedProcesses: procs.map((x) => ({ Package: x.package, Pid: x.pid, Name: x.name, Path: x.path })),
     };
   });
 }
@@ -215,9 +227,10 @@ export const describeVulList = defineAction({
   async handler(ctx, p) {
     const current = pageOf(p);
     const size = p.PageSize ?? 10;
-    if (p.Type !== OS_TYPE) return { CurrentPage: current, NextToken: '', PageSize: size, TotalCount: 0, VulRecords: [] };
+    const view = await scanView(ctx.services.store.db, ctx.principal.accountId, p.Type);
+    if (p.Type !== OS_TYPE || !view.enabled) return { CurrentPage: current, NextToken: '', PageSize: size, TotalCount: 0, VulRecords: [] };
     await ctx.services.vulns.evaluateStale(ctx.principal.accountId);
-    let recs = await hostRecords(ctx.services.store.db, ctx.principal.accountId, filterOf(p));
+    let recs = await hostRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view) });
     if (p.Remark) {
       const views = await ctx.services.assets.views(ctx.principal.accountId, [...new Set(recs.map((r) => r.uuid))]);
       const hit = new Set(views.filter((v) => `${v.instanceName} ${v.intranetIp} ${v.internetIp}`.includes(p.Remark ?? '')).map((v) => v.uuid));
@@ -299,9 +312,10 @@ export const describeGroupedVul = defineAction({
     const current = p.CurrentPage ?? 1;
     const size = p.PageSize ?? 10;
     const type = p.Type ?? OS_TYPE;
-    if (type !== OS_TYPE) return { CurrentPage: current, PageSize: size, TotalCount: 0, GroupedVulItems: [] };
+    const view = await scanView(ctx.services.store.db, ctx.principal.accountId, type);
+    if (type !== OS_TYPE || !view.enabled) return { CurrentPage: current, PageSize: size, TotalCount: 0, GroupedVulItems: [] };
     await ctx.services.vulns.evaluateStale(ctx.principal.accountId);
-    const groups = await groupedRecords(ctx.services.store.db, ctx.principal.accountId, filterOf(p));
+    const groups = await groupedRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view) });
     return {
       CurrentPage: current,
       PageSize: size,
@@ -350,9 +364,25 @@ export const modifyOperateVul = defineAction({
   product: 'Sas',
   ramActions: ['yundun-sas:ModifyOperateVul', 'yundun-aegis:ModifyOperateVul'],
   rw: 'Write',
-  description: 'Handles vulnerabilities on hosts: vul_fix (the agent upgrades the packages), vul_verify (match the host again now), vul_ignore / vul_undo_ignore (with Reason).',
+  description: 'Handles vulnerabilities on hosts: vul_fix (the agent upgrades the packages), vul_fix_preview (Vigil: the agent\'s dry run, returned as Previews), vul_verify (match the host again now), vul_ignore / vul_undo_ignore (with Reason).',
   params: Type.Object({ From: Str(64), Info: Type.String({ minLength: 2, maxLength: 200_000 }), OperateType: Type.String({ maxLength: 32 }), Reason: Str(1024), Type: Type.String({ maxLength: 16 }) }),
-  response: Type.Object({ RequestId: Type.String() }),
+  response: Type.Object({
+    RequestId: Type.String(),
+    // Vigil extension, for OperateType vul_fix_preview only: the agent's dry run per host.
+    Previews: Type.Optional(
+      Type.Array(
+        Type.Object({
+          Uuid: Type.String(),
+          Packages: Type.Array(Type.String()),
+          Command: Type.String(),
+          Changes: Type.Array(Type.Object({ Action: Type.String(), Name: Type.String(), From: Type.String(), To: Type.String() })),
+          ExtraPackages: Type.Array(Type.String()),
+          Output: Type.String(),
+          Error: Type.String(),
+        }),
+      ),
+    ),
+  }),
   async handler(ctx, p) {
     if (p.Type !== OS_TYPE) throw new VigilError('InvalidParameter', `Type ${p.Type} has no findings on this server; use cve.`, 400);
     const targets = parseInfo(p.Info);
@@ -362,7 +392,20 @@ export const modifyOperateVul = defineAction({
     else if (p.OperateType === 'vul_undo_ignore') await v.undoIgnore(acc, targets);
     else if (p.OperateType === 'vul_verify') await v.verify(acc, targets);
     else if (p.OperateType === 'vul_fix') await v.fix(acc, targets);
-    else throw new VigilError('InvalidParameter', 'OperateType is vul_fix, vul_verify, vul_ignore or vul_undo_ignore.', 400);
+    else if (p.OperateType === 'vul_fix_preview') {
+      const previews = await v.previewFix(acc, targets);
+      return {
+        Previews: previews.map((x) => ({
+          Uuid: x.uuid,
+          Packages: x.packages,
+          Command: x.command,
+          Changes: x.changes.map((c) => ({ Action: c.action, Name: c.name, From: c.from ?? '', To: c.to ?? '' })),
+          ExtraPackages: x.extra,
+          Output: x.output,
+          Error: x.error,
+        })),
+      };
+    } else throw new VigilError('InvalidParameter', 'OperateType is vul_fix, vul_fix_preview, vul_verify, vul_ignore or vul_undo_ignore.', 400);
     return {};
   },
 });

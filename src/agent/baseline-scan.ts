@@ -4,7 +4,7 @@
  * local listening Redis ports, PostgreSQL trust). Produces a {@link BaselineSnapshot}; passwords
  * and hashes stay in this process.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluatePolicy, type CheckResult } from '../engines/sca/evaluate.js';
@@ -19,6 +19,13 @@ import { listeningPorts } from '../host/inventory/ports.js';
 import { createHostProbe } from '../host/probe/host-probe.js';
 import { probePostgresAuth } from '../host/probe/pg-auth.js';
 import { probeRedisAuth } from '../host/probe/redis-auth.js';
+import { configSecretPathsFromEnv, scanConfigSecrets, type ConfigSecretPaths } from '../host/probe/config-secret-files.js';
+import { probeElasticsearchOpen } from '../host/probe/elasticsearch-open.js';
+import { probeMemcachedOpen } from '../host/probe/memcached-open.js';
+import { probeMongoOpen } from '../host/probe/mongo-open.js';
+import { probeMysqlAuth } from '../host/probe/mysql-auth.js';
+import { mysqlFindings, openServiceFindings, type OpenService } from '../engines/weakpass/open-service-findings.js';
+import type { ServiceAuthResult } from '../engines/weakpass/service-auth.js';
 import { createXcryptHasher } from '../host/probe/xcrypt.js';
 import { readProcessSnapshot } from '../host/procfs/read-snapshot.js';
 import type { ListeningPort } from '../host/inventory/inventory-types.js';
@@ -116,6 +123,12 @@ export interface ScanOptions {
   maxMillisPerAccount?: number;
   commandTimeoutMs?: number;
   now?: () => number;
+  /** Service files with clear-text passwords; default: the usual locations + VIGIL_WEAKPASS_*_FILES. */
+  configSecretPaths?: ConfigSecretPaths;
+  /** MySQL/MariaDB unix socket for `@'localhost'` accounts (default /run/mysqld/mysqld.sock when it exists). */
+  mysqlSocket?: string | null;
+  /** MySQL/MariaDB accounts tried. Default root. */
+  mysqlUsers?: string[];
 }
 
 const WEAKPASS_NAME = 'Vigil weak passwords and unauthorized access';
@@ -203,6 +216,56 @@ async function weakpassChecks(o: ScanOptions, dict: WeakDictionary, wanted: (id:
       findings.push(...postgresFindings(r));
     }
     out.push(weakpassResult(WEAKPASS_CHECKS.postgresql, 'PostgreSQL does not trust network clients', 'unauthorized_access', findings, targets.length > 0, 'no PostgreSQL server listens on this host', `PostgreSQL at ${targets.map((t) => `${t.host}:${t.port}`).join(', ')} asked for a password`));
+  }
+  out.push(...(await openServiceChecks(o, ports, dict, wanted, errors)));
+  if ([WEAKPASS_CHECKS.tomcat, WEAKPASS_CHECKS.rsync, WEAKPASS_CHECKS.svn, WEAKPASS_CHECKS.vsftpd].some(wanted)) {
+    const res = scanConfigSecrets({ ...configSecretPathsFromEnv(), ...(o.configSecretPaths ?? {}) }, dict);
+    const titles = { tomcat: 'Tomcat users (tomcat-users.xml) have strong passwords', rsync: 'rsync secrets files hold strong passwords and are mode 600', svn: 'SVN passwd users have strong passwords', vsftpd: 'vsftpd virtual users have strong passwords' } as const;
+    for (const kind of ['tomcat', 'rsync', 'svn', 'vsftpd'] as const) {
+      if (!wanted(WEAKPASS_CHECKS[kind])) continue;
+      const files = res.files[kind];
+      out.push(weakpassResult(WEAKPASS_CHECKS[kind], titles[kind], 'weak_password', res.findings[kind], files.length > 0, `no ${kind} password file found`, `${files.join(', ')}: every password passes the complexity rule`));
+    }
+  }
+  return out;
+}
+
+const OPEN_TITLES: Record<OpenService, string> = {
+  mongodb: 'MongoDB requires authentication',
+  memcached: 'Memcached is not open to unauthenticated clients',
+  elasticsearch: 'Elasticsearch requires authentication',
+};
+
+async function openServiceChecks(o: ScanOptions, ports: readonly ListeningPort[], dict: WeakDictionary, wanted: (id: number) => boolean, errors: string[]): Promise<BaselineCheckResult[]> {
+  const out: BaselineCheckResult[] = [];
+  if (wanted(WEAKPASS_CHECKS.mysql)) {
+    const findings: WeakpassFinding[] = [];
+    const targets = servicePorts(ports, ['mysqld', 'mariadbd'], 3306);
+    const socket = o.mysqlSocket === undefined ? (existsSync('/run/mysqld/mysqld.sock') ? '/run/mysqld/mysqld.sock' : null) : o.mysqlSocket;
+    const ways = targets.length > 0 ? [...targets.map((t) => ({ host: t.host, port: t.port })), ...(socket ? [{ host: '127.0.0.1', port: 0, socketPath: socket }] : [])] : [];
+    for (const way of ways) {
+      for (const user of o.mysqlUsers ?? ['root']) {
+        const r = await probeMysqlAuth({ ...way, user, candidates: candidatesFor(user, dict), maxAttempts: 100, minIntervalMs: 20 });
+        if (r.status === 'error') errors.push(`mysql probe ${r.target}: ${r.reason}`);
+        findings.push(...mysqlFindings(r, user, dict));
+      }
+    }
+    out.push(weakpassResult(WEAKPASS_CHECKS.mysql, 'MySQL/MariaDB accounts have strong passwords', 'weak_password', findings, targets.length > 0, 'no MySQL/MariaDB server listens on this host', `MySQL/MariaDB at ${targets.map((t) => `${t.host}:${t.port}`).join(', ')} refused empty and dictionary passwords`));
+  }
+  const open: Array<[OpenService, Array<{ host: string; port: number }>, (t: { host: string; port: number }) => Promise<ServiceAuthResult>]> = [
+    ['mongodb', servicePorts(ports, ['mongod', 'mongos'], 27017), (t) => probeMongoOpen(t)],
+    ['memcached', servicePorts(ports, ['memcached'], 11211), (t) => probeMemcachedOpen(t)],
+    ['elasticsearch', servicePorts(ports, ['java', 'elasticsearch', 'opensearch'], 9200).filter((t) => t.port === 9200 || t.port === 9201), (t) => probeElasticsearchOpen(t)],
+  ];
+  for (const [service, targets, probe] of open) {
+    if (!wanted(WEAKPASS_CHECKS[service])) continue;
+    const findings: WeakpassFinding[] = [];
+    for (const t of targets) {
+      const r = await probe(t);
+      if (r.status === 'error') errors.push(`${service} probe ${r.target}: ${r.reason}`);
+      findings.push(...openServiceFindings(service, r));
+    }
+    out.push(weakpassResult(WEAKPASS_CHECKS[service], OPEN_TITLES[service], 'unauthorized_access', findings, targets.length > 0, `no ${service} server listens on this host`, `${targets.map((t) => `${t.host}:${t.port}`).join(', ')} asked for credentials`));
   }
   return out;
 }

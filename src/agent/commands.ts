@@ -36,7 +36,11 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
     .option('--heartbeat <sec>', 'heartbeat interval until the server sends its own', positiveInt('--heartbeat'))
     .option('--max-backoff <ms>', 'longest wait between reconnects', positiveInt('--max-backoff'))
     .option('--max-rss-mb <mb>', 'exit (to be restarted) above this resident memory', positiveInt('--max-rss-mb'))
-    .action(async (f: CommonFlags & { heartbeat?: number; maxBackoff?: number; maxRssMb?: number }) => {
+    .option('--budget-cpu <percent>', 'resource budget: percent of one core (default 20)', positiveInt('--budget-cpu'))
+    .option('--budget-memory-mb <mb>', 'resource budget: memory in MB (default 256)', positiveInt('--budget-memory-mb'))
+    .option('--budget-interval-sec <sec>', 'how often the self-watch samples (default 15)', positiveInt('--budget-interval-sec'))
+    .option('--cgroup', 'cap CPU and memory with a cgroup of our own when not under systemd (the supervisor passes it)')
+    .action(async (f: CommonFlags & { heartbeat?: number; maxBackoff?: number; maxRssMb?: number; budgetCpu?: number; budgetMemoryMb?: number; budgetIntervalSec?: number; cgroup?: boolean }) => {
       const home = agentHome(f.home);
       const agent = await runAgent({
         home,
@@ -47,6 +51,12 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
         ...(f.heartbeat ? { heartbeatSec: f.heartbeat } : {}),
         ...(f.maxBackoff ? { maxBackoffMs: f.maxBackoff } : {}),
         ...(f.maxRssMb ? { maxRssMb: f.maxRssMb } : {}),
+        budget: {
+          ...(f.budgetCpu ? { cpuPercent: f.budgetCpu } : {}),
+          ...(f.budgetMemoryMb ? { memoryMb: f.budgetMemoryMb } : {}),
+          ...(f.budgetIntervalSec ? { intervalMs: f.budgetIntervalSec * 1000 } : {}),
+          cgroup: f.cgroup === true,
+        },
       });
       console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: `agent ${agent.credentials.agentId} running (home ${home})` }));
       const stop = () => {
@@ -92,7 +102,8 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
     .option('--home <dir>', 'agent state directory')
     .action(async (f: CommonFlags) => {
       const home = agentHome(f.home);
-      await supervise(home, [...self, 'run', '--home', home]);
+      // The non-systemd daemon: the agent puts itself into a capped cgroup (R-3.7).
+      await supervise(home, [...self, 'run', '--home', home, '--cgroup']);
     });
 
   cmd

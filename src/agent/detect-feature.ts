@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
-import { detectReverseShells, type ReverseShellFinding } from '../engines/revshell/index.js';
-import { isWatchedCommand } from '../engines/revshell/process-roles.js';
+import { findStratumUrls, isMinerName } from '../engines/mining/iocs.js';
+import { analyzeArgvCached, detectReverseShells, type ReverseShellFinding } from '../engines/revshell/index.js';
+import { isInterpreter, isRelayTool, isShell, isWatchedCommand } from '../engines/revshell/process-roles.js';
 import { watchExecEvents, type ExecEvent } from '../host/procfs/exec-events.js';
-import { readProcessSnapshot } from '../host/procfs/read-snapshot.js';
-import type { ProcessSnapshot } from '../host/procfs/snapshot-types.js';
+import { IncrementalProcReader } from '../host/procfs/incremental-snapshot.js';
+import type { IncrementalSnapshot, ProcessInfo, ProcessSnapshot } from '../host/procfs/snapshot-types.js';
+import { MinerEvidence } from './miner-evidence.js';
 import type { EventQueue } from './event-queue.js';
 import type { AgentLink } from './link.js';
 import { registerResponseTasks } from './respond-feature.js';
@@ -27,6 +29,8 @@ export interface DetectionOptions {
   execEvents?: boolean;
   /** A finding that persists is re-sent (the server counts it) at most this often. */
   repeatMs?: number;
+  /** Called after every completed scan (benchmarks, tests). */
+  onScan?: (snap: IncrementalSnapshot, engineMs: number) => void;
 }
 
 const REVSHELL_NAMES: Record<ReverseShellFinding['class'], string> = {
@@ -107,20 +111,36 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   const repeatMs = o.repeatMs ?? 60_000;
   const lastSent = new Map<string, number>();
   let failures = 0;
+  // What can be part of a reverse shell or a miner: its fd table is re-read on every pass.
+  const isSeed = (p: ProcessInfo): boolean =>
+    isShell(p) ||
+    isInterpreter(p) ||
+    isRelayTool(p) ||
+    analyzeArgvCached(p.cmdline).verdict === 'reverse-shell' ||
+    isMinerName(p.comm, iocs) !== null ||
+    (p.cmdline.length > 1 && findStratumUrls(p.cmdline.join(' '), iocs, 1).length > 0);
+  const reader = new IncrementalProcReader({ selfPid: process.pid, isSeed });
+  const evidence = new MinerEvidence({ busyCores: 0.5, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
-  const scan = (): void => {
+  let running = false;
+  let again = false;
+  let stopped = false;
+  const scanOnce = async (): Promise<void> => {
     if (o.isPaused()) return;
-    let snap: ProcessSnapshot;
+    let snap: IncrementalSnapshot;
     try {
-      snap = readProcessSnapshot({ selfPid: process.pid });
+      snap = await reader.read();
     } catch (err) {
       if (failures++ % 100 === 0) o.log('warn', 'process snapshot failed', { error: (err as Error).message });
       return;
     }
+    if (stopped) return;
+    const t0 = performance.now();
     const starts = new Map(snap.processes.map((p) => [p.pid, p.startTime]));
+    const extra = evidence.collect(snap);
     const alerts = [
       ...detectReverseShells(snap, { selfPid: process.pid }).map((f) => revshellAlert(f, snap)),
-      ...detectMiners(snap, iocs, { selfPid: process.pid }).map((f) => minerAlert(f, snap)),
+      ...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples: snap.cpuSamples, ticksPerSecond: 100 }, ...extra }).map((f) => minerAlert(f, snap)),
     ];
     const now = Date.now();
     const seen = new Set<string>();
@@ -136,6 +156,27 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     }
     for (const k of lastSent.keys()) if (!seen.has(k)) lastSent.delete(k);
     if (pushed > 0) o.link.flush();
+    o.onScan?.(snap, performance.now() - t0);
+  };
+  // One scan at a time; a trigger during a scan runs one more scan right after it.
+  const scan = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void scanOnce()
+      .catch((err: unknown) => {
+        if (failures++ % 100 === 0) o.log('warn', 'detection scan failed', { error: (err as Error).message });
+      })
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          scan();
+        }
+      });
   };
 
   const timer = setInterval(scan, o.intervalMs ?? 2_000);
@@ -143,7 +184,9 @@ export function startDetection(o: DetectionOptions): RunningDetection {
 
   let pending: NodeJS.Timeout | null = null;
   const onExec = (e: ExecEvent): void => {
-    if (pending || o.isPaused() || e.pid === process.pid) return;
+    if (e.pid === process.pid) return;
+    reader.markExec(e.pid);
+    if (pending || o.isPaused()) return;
     let comm: string;
     try {
       comm = readFileSync(`/proc/${e.pid}/comm`, 'utf8').trim();
@@ -162,6 +205,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     timers: [timer],
     mode: watcher ? 'netlink' : 'poll',
     stop() {
+      stopped = true;
       clearInterval(timer);
       if (pending) clearTimeout(pending);
       watcher?.close();

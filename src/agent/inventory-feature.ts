@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { collectHostInventory, ExeHashCache } from '../host/inventory/index.js';
 import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
+import { isShedding } from './budget.js';
 
 /** Task kind the server queues for RefreshAssets / ModifyPushAllTask (see src/actions/assets-tasks.ts). */
 export const INVENTORY_TASK_KIND = 'inventory.collect';
 const SCHEDULE_MS = 6 * 3_600_000;
 const RETRY_MS = 10_000;
+/** While over the resource budget scheduled collection waits; on-demand tasks still run. */
+const SHED_RETRY_MS = 60_000;
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -44,6 +47,11 @@ export function startInventory(link: AgentLink, log: Log): { stop(): void; colle
   let timer: NodeJS.Timeout | null = null;
   const schedule = (ms: number) => {
     timer = setTimeout(() => {
+      if (isShedding()) {
+        log('info', 'scheduled inventory postponed: the agent is over its resource budget');
+        schedule(SHED_RETRY_MS);
+        return;
+      }
       collectNow().then(
         (r) => schedule(r.sent ? SCHEDULE_MS : RETRY_MS),
         (err: unknown) => {

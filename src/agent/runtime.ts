@@ -13,6 +13,9 @@ import { startDetection } from './detect-feature.js';
 import { startWebshell } from './webshell-feature.js';
 import { startBaseline } from './baseline-feature.js';
 import { startVulnFix } from './vuln-fix-feature.js';
+import { startBruteForce } from './bruteforce-feature.js';
+import { startTraces } from './traces-feature.js';
+import { startAgentBudget, type AgentBudgetOptions } from './budget.js';
 
 export interface RunOptions {
   home: string;
@@ -25,6 +28,8 @@ export interface RunOptions {
   /** Exit (for the supervisor to restart) when RSS exceeds this; self-watch. */
   maxRssMb?: number;
   queueLimits?: QueueLimits;
+  /** resource budget: cgroup cap when possible, self-watch always. */
+  budget?: AgentBudgetOptions;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -173,6 +178,10 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   ];
   for (const t of timers) t.unref();
   drainInbox();
+  const budget = startAgentBudget(o.budget ?? {}, (kind, data) => {
+    queue.push(kind, data);
+    link.flush();
+  }, log);
   link.start();
   const inventory = startInventory(link, log);
   const detection = startDetection({ link, queue, log, home: o.home, isPaused: () => paused });
@@ -180,6 +189,8 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   const webshell = startWebshell(link, queue, o.home, log);
   const baseline = startBaseline(link, log, o.home);
   startVulnFix();
+  startTraces();
+  const bruteForce = startBruteForce({ link, queue, log, home: o.home, isPaused: () => paused, serverUrl: cred.server });
   writeStatus();
 
   return {
@@ -190,9 +201,11 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     stop() {
       for (const t of timers) clearInterval(t);
       detection.stop();
+      budget.stop();
       inventory.stop();
       webshell.stop();
       baseline.stop();
+      void bruteForce.stop();
       link.stop();
       writeStatus();
     },

@@ -4,6 +4,52 @@ import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
+const FACILITY_NAMES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'];
+const QueueKeys = {
+  maxQueue: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'records held in memory while the target is down; oldest dropped beyond' })),
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+};
+
+/** `audit.forward`: syslog (RFC 5424) and webhook targets for SIEMs (docs/audit-forwarding.md). */
+const AuditForwardSchema = Type.Object(
+  {
+    syslog: Type.Optional(
+      Type.Object(
+        {
+          transport: Type.Union([Type.Literal('udp'), Type.Literal('tcp'), Type.Literal('tls')]),
+          host: Type.String({ minLength: 1, maxLength: 255 }),
+          port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+          facility: Type.Optional(Type.Union(FACILITY_NAMES.map((f) => Type.Literal(f)))),
+          caFile: Type.Optional(Type.String({ minLength: 1 })),
+          appName: Type.Optional(Type.String({ pattern: '^[!-~]{1,48}$' })),
+          hostname: Type.Optional(Type.String({ pattern: '^[!-~]{1,255}$' })),
+          sdId: Type.Optional(Type.String({ pattern: '^[!#-<>-\\\\^-~]{1,32}$', description: 'SD-ID; default vigil@32473 (placeholder enterprise number)' })),
+          maxMessageBytes: Type.Optional(Type.Integer({ minimum: 480, maximum: 1024 * 1024 })),
+          connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+          ...QueueKeys,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    webhook: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://' }),
+          secret: Type.Optional(Type.String({ minLength: 16, description: 'HMAC-SHA256 key for X-Vigil-Signature-256' })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('ndjson'), Type.Literal('splunk-hec')])),
+          headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }))),
+          caFile: Type.Optional(Type.String({ minLength: 1 })),
+          tlsVerify: Type.Optional(Type.Boolean()),
+          ...QueueKeys,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     home: Type.String({ minLength: 1, description: 'data directory (SQLite file, master key, TLS files)' }),
@@ -40,8 +86,21 @@ export const ConfigSchema = Type.Object(
       {
         retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
         jsonlFile: Type.Optional(Type.String({ minLength: 1 })),
+        forward: Type.Optional(AuditForwardSchema),
       },
       { additionalProperties: false },
+    ),
+    /** Anomalous AccessKey use (R-7.2) from the audit trail; defaults in src/engines/akanomaly/detector.ts. */
+    akAnomaly: Type.Optional(
+      Type.Object(
+        {
+          learnCalls: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+          learnMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 525_600 })),
+          deniedBurst: Type.Optional(Type.Integer({ minimum: 2, maximum: 100_000 })),
+          deniedWindowSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+        },
+        { additionalProperties: false },
+      ),
     ),
     limits: Type.Object(
       {
@@ -103,7 +162,41 @@ export function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.VIGIL_LOG_LEVEL) o.logLevel = env.VIGIL_LOG_LEVEL;
   if (env.VIGIL_TLS_CERT || env.VIGIL_TLS_KEY) o.tls = { certFile: env.VIGIL_TLS_CERT, keyFile: env.VIGIL_TLS_KEY };
   if (env.VIGIL_TRUSTED_PROXIES) o.trustedProxies = env.VIGIL_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+  const forward: Json = {};
+  if (env.VIGIL_AUDIT_SYSLOG) forward.syslog = syslogFromEnv(env.VIGIL_AUDIT_SYSLOG);
+  if (env.VIGIL_AUDIT_WEBHOOK_URL || env.VIGIL_AUDIT_WEBHOOK_SECRET) {
+    forward.webhook = { ...(env.VIGIL_AUDIT_WEBHOOK_URL ? { url: env.VIGIL_AUDIT_WEBHOOK_URL } : {}), ...(env.VIGIL_AUDIT_WEBHOOK_SECRET ? { secret: env.VIGIL_AUDIT_WEBHOOK_SECRET } : {}) };
+  }
+  if (Object.keys(forward).length > 0) o.audit = { forward };
   return o;
+}
+
+/** `VIGIL_AUDIT_SYSLOG=tcp://collector.example:514` (udp, tcp or tls; port optional). */
+function syslogFromEnv(raw: string): Json {
+  const m = /^(udp|tcp|tls):\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+)(?::(\d{1,5}))?\/?$/.exec(raw);
+  if (!m) throw new ConfigError(`VIGIL_AUDIT_SYSLOG: "${raw}" is not udp://HOST[:PORT], tcp://HOST[:PORT] or tls://HOST[:PORT]`);
+  const host = (m[2] as string).replace(/^\[(.*)\]$/, '$1');
+  return { transport: m[1], host, ...(m[3] ? { port: intFromEnv('VIGIL_AUDIT_SYSLOG port', m[3]) } : {}) };
+}
+
+/** Checks that the schema cannot express; errors name the key. */
+function checkAuditForward(cfg: Config): void {
+  const f = cfg.audit.forward;
+  if (f?.syslog?.caFile && f.syslog.transport !== 'tls') throw new ConfigError('config key audit.forward.syslog.caFile: only used with transport "tls"');
+  if (f?.webhook) {
+    let u: URL;
+    try {
+      u = new URL(f.webhook.url);
+    } catch {
+      throw new ConfigError('config key audit.forward.webhook.url: not a valid URL');
+    }
+    for (const name of Object.keys(f.webhook.headers ?? {})) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/.test(name)) throw new ConfigError(`config key audit.forward.webhook.headers: "${name}" is not an HTTP header name`);
+    }
+    if (u.protocol !== 'https:' && (f.webhook.caFile || f.webhook.tlsVerify === false)) {
+      throw new ConfigError('config key audit.forward.webhook.url: caFile/tlsVerify need an https:// URL');
+    }
+  }
 }
 
 function readConfigFile(path: string): Json {
@@ -140,6 +233,7 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; file?: string; flags
   const cfg = merged as unknown as Config;
   cfg.home = resolve(cfg.home);
   if (Boolean(cfg.tls.certFile) !== Boolean(cfg.tls.keyFile)) throw new ConfigError('config key tls: certFile and keyFile must be given together');
+  checkAuditForward(cfg);
   return cfg;
 }
 

@@ -25,6 +25,9 @@ export async function startLocalAgent(server: RunningServer, config: Config): Pr
     server: url,
     ...(code ? { code } : {}),
     ...(caFile ? { caFile } : {}),
+    // The embedded agent's RSS self-watch measures this whole process (server, console, store, agent):
+    // an idle server with its agent sits near 200 MB, and the self-watch would exit the server.
+    maxRssMb: 768,
     log: (level, msg, extra) => server.fastify.log[level]({ ...extra, component: 'local-agent' }, msg),
   });
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Services } from '../actions/services.js';
 import { AuditTrail, type AuditLogger } from '../domain/audit/audit-trail.js';
+import { createForwarders } from '../domain/audit/forward/index.js';
 import { AccessKeyService } from '../domain/iam/access-key-service.js';
 import { LoginService } from '../domain/iam/login-service.js';
 import { SessionService } from '../domain/iam/session-service.js';
@@ -26,10 +27,14 @@ import { BaselineService } from '../domain/baseline/baseline-service.js';
 import { wireBaselineIngest } from '../domain/baseline/ingest-wiring.js';
 import { AlertService } from '../domain/alerts/alert-service.js';
 import { wireAlertIngest } from '../domain/alerts/ingest-wiring.js';
+import { NotificationService } from '../domain/notify/notify-service.js';
+import { wireAkAnomaly } from '../domain/audit/ak-anomaly-wiring.js';
 
 import { LeakService } from '../domain/leaks/leak-service.js';
 import { WebshellService } from '../domain/leaks/webshell-service.js';
 import { wireWebshellIngest } from '../domain/leaks/webshell-ingest.js';
+import { BruteForceService } from '../domain/bruteforce/bruteforce-service.js';
+import { wireBruteForce } from '../domain/bruteforce/ingest-wiring.js';
 let knownRamActions: Set<string> | null = null;
 /** Every RAM action name Vigil serves, for "unknown action" warnings when a policy is saved. */
 function knownActions(): ReadonlySet<string> {
@@ -39,6 +44,8 @@ function knownActions(): ReadonlySet<string> {
 
 /** Opens the store (migrating it) and wires the domain services. Shared by the server and the CLI. */
 export async function createServices(config: Config, log: AuditLogger, authorizer?: Authorizer): Promise<Services> {
+  // Before the store opens: a bad forwarding CA file fails startup without leaking a pool.
+  const forwarders = createForwarders(config.audit.forward, log);
   const store = openStore({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     sqlitePath: join(config.home, 'vigil.db'),
@@ -57,7 +64,7 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     config,
     store,
     accessKeys: new AccessKeyService(store.db, box),
-    audit: new AuditTrail(store.db, log, config.audit.jsonlFile),
+    audit: new AuditTrail(store.db, log, config.audit.jsonlFile, forwarders),
     sessions: new SessionService(store.db, config.session.ttlMinutes * 60_000),
     login: new LoginService(store.db, box, config.login),
     authorizer: authorizer ?? new RamAuthorizer(ram.policies, ram.revision),
@@ -73,18 +80,30 @@ export async function createServices(config: Config, log: AuditLogger, authorize
     // Disabling goes through the server's AccessKeyService so its signature cache drops the key at once.
     leaks: new LeakService(store.db, { setStatus: (...a) => services.accessKeys.setStatus(...a) }),
     webshells: new WebshellService(store.db),
+    bruteForce: new BruteForceService(store.db, { enqueueTask: (...a) => services.agents.enqueueTask(...a), sendTask: (...a) => services.agents.sendTask(...a), isConnected: (id) => services.agents.isConnected(id), registry: { list: (acc) => services.agents.registry.list(acc) } }, log),
+    notifications: new NotificationService(store.db, box, log),
   };
   wireAssetIngest(services.agents, assets, log);
   wireVulnEvaluation(services.agents, services.vulns);
   wireBaselineIngest(services.agents, services.baseline, log);
   wireAlertIngest(services.agents, services.alerts, log);
+  services.alerts.onIngested((e) => void services.notifications.onAlert(e).catch((err: unknown) => log.warn({ err, alertId: e.alertId }, 'alert notification failed')));
+  const ak = config.akAnomaly ?? {};
+  wireAkAnomaly(services.audit, store.db, (...a) => services.alerts.ingest(...a), log, {
+    ...(ak.learnCalls !== undefined ? { learnCalls: ak.learnCalls } : {}),
+    ...(ak.learnMinutes !== undefined ? { learnMs: ak.learnMinutes * 60_000 } : {}),
+    ...(ak.deniedBurst !== undefined ? { deniedBurst: ak.deniedBurst } : {}),
+    ...(ak.deniedWindowSec !== undefined ? { deniedWindowMs: ak.deniedWindowSec * 1000 } : {}),
+  });
   wireWebshellIngest(services.agents, services.webshells, log);
+  wireBruteForce(services.agents, services.bruteForce, log);
   services.leaks.startSchedule(log);
   return services;
 }
 
 export async function closeServices(s: Services): Promise<void> {
   s.leaks.stop();
+  s.notifications.stop();
   await s.vulns.stop();
   s.agents.stop();
   await s.audit.close();

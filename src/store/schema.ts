@@ -112,6 +112,7 @@ export interface Database {
   vul_findings: VulFindingsTable;
   vul_host_state: VulHostStateTable;
   vul_whitelist: VulWhitelistTable;
+  vul_settings: VulSettingsTable;
   ram_groups: RamGroupsTable;
   ram_group_members: RamGroupMembersTable;
   ram_policies: RamPoliciesTable;
@@ -135,6 +136,8 @@ export interface Database {
   baseline_risks: BaselineRisksTable;
   baseline_checks: BaselineChecksTable;
   baseline_warnings: BaselineWarningsTable;
+  baseline_strategies: BaselineStrategiesTable;
+  baseline_strategy_targets: BaselineStrategyTargetsTable;
   leak_sources: LeakSourcesTable;
   ak_leaks: AkLeaksTable;
   webshell_findings: WebshellFindingsTable;
@@ -488,6 +491,15 @@ export interface VulHostStateTable {
   evaluated_at: number;
 }
 
+/** 0017-vul-settings: uuid '' holds the account-wide value. */
+export interface VulSettingsTable {
+  account_id: string;
+  uuid: string;
+  type: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface VulWhitelistTable {
   account_id: string;
   id: number;
@@ -538,4 +550,28 @@ export interface BaselineWarningsTable {
   first_seen: number;
   last_seen: number;
   last_handled: number;
+}
+
+export interface BaselineStrategiesTable {
+  account_id: string;
+  id: number;
+  name: string;
+  custom_type: string;
+  cycle_days: number;
+  cycle_start_time: number;
+  start_time: string;
+  end_time: string;
+  /** Comma-separated policy ids; empty = every policy. */
+  policy_ids: string;
+  target_type: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BaselineStrategyTargetsTable {
+  account_id: string;
+  strategy_id: number;
+  /** `uuid` or `groupId`. */
+  target_type: string;
+  target: string;
 }

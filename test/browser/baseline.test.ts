@@ -88,4 +88,46 @@ describe('baseline console page', () => {
     await page.getByTestId('baseline-risks').locator('tr.ant-table-row').filter({ hasText: 'Vigil baseline for Redis' }).waitFor({ state: 'visible' });
     expect(pageErrors).toEqual([]);
   });
+  it('manages strategies and lists the weak-password sources, in English and Chinese', async () => {
+    if (!server) throw new Error('server did not start');
+    await page.goto(`${server.url}/console/#/prevention/baseline`);
+    await page.getByTestId('baseline-tabs').getByRole('tab', { name: 'Strategies' }).click();
+    const table = page.getByTestId('strategy-table');
+    await table.getByText('No strategy yet').waitFor({ state: 'visible' });
+
+    await page.getByTestId('strategy-new').click();
+    await page.getByTestId('strategy-name').fill('Nightly weak passwords');
+    await page.getByTestId('strategy-policies').click();
+    await page.keyboard.type('vigil_weakpass');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('strategy-start').fill('25:00:00');
+    await page.getByTestId('strategy-save').click();
+    await page.getByText('Use HH:MM:SS').waitFor({ state: 'visible' });
+    await page.getByTestId('strategy-start').fill('02:00:00');
+    await page.getByTestId('strategy-save').click();
+    const row = table.locator('tr.ant-table-row').filter({ hasText: 'Nightly weak passwords' });
+    await row.waitFor({ state: 'visible' });
+    expect(((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toContain('vigil_weakpassEvery 1 days02:00:00 – 06:00:000 host(s)');
+
+    // Weak-password sources: every source listed; Redis fails on the host ingested above (no password here).
+    await page.getByTestId('baseline-tabs').getByRole('tab', { name: 'Weak-password sources' }).click();
+    const sources = page.getByTestId('weak-sources');
+    await sources.locator('tr.ant-table-row').filter({ hasText: 'Tomcat users' }).waitFor({ state: 'visible' });
+    expect(await sources.locator('tr.ant-table-row').count()).toBe(11);
+    const redisRow = sources.locator('tr.ant-table-row').filter({ hasText: /^Redis/ });
+    await expect.poll(async () => (await redisRow.locator('td').allTextContents()).slice(2)).toEqual(['1', '1']);
+
+    // Chinese
+    await page.getByTestId('language-switch').getByText('中文').click();
+    await page.getByTestId('baseline-tabs').getByRole('tab', { name: '弱口令检测范围' }).waitFor({ state: 'visible' });
+    await sources.getByText('Tomcat 用户').waitFor({ state: 'visible' });
+    await page.getByTestId('baseline-tabs').getByRole('tab', { name: '检测策略' }).click();
+    await expect.poll(async () => ((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toContain('每 1 天');
+    await row.getByRole('button', { name: '删除' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await table.getByText('尚无策略').waitFor({ state: 'visible' });
+    await page.getByTestId('language-switch').getByText('English').click();
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -29,7 +29,12 @@ describe('vulnerabilities console', () => {
         hostname: 'alma-web-1',
         os: { id: 'almalinux', prettyName: 'AlmaLinux 9.6 (Sage Margay)', versionId: '9.6', kernel: '5.14.0-570.12.1.el9_6.x86_64', arch: 'x86_64' },
         interfaces: [{ name: 'eth0', mac: '52:54:00:00:00:aa', ips: ['10.1.1.10'] }],
-        software: [{ source: 'rpm', name: 'sudo', version: '1.9.5p2-10.el9_3', arch: 'x86_64' }],
+        software: [
+          { source: 'rpm', name: 'sudo', version: '1.9.5p2-10.el9_3', arch: 'x86_64' },
+          // ALSA-2026:55439; the agent found process 4242 mapping one of curl's files.
+          { source: 'rpm', name: 'curl', version: '7.76.1-26.el9', arch: 'x86_64', pids: [4242] },
+        ],
+        processes: [{ pid: 4242, ppid: 1, uid: 0, user: 'root', name: 'curl-poller', exe: '/usr/local/bin/curl-poller', cmdline: '/usr/local/bin/curl-poller', startTime: 0, state: 'S' }],
       });
       const report = await new VulnService(store.db).importPath(SAMPLES);
       expect(report.errors).toEqual([]);
@@ -76,6 +81,58 @@ describe('vulnerabilities console', () => {
     await group.locator('.ant-table-row-expand-icon').click();
     await expect.poll(() => text(status)).toBe('Ignored');
     expect(await text(page.getByTestId(`vul-hosts-ALSA-2026:19220`))).toContain('sudo is restricted to admins');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows related processes and the fix preview, whitelists an advisory, changes scan settings and exports', async () => {
+    if (!server) throw new Error('server did not start');
+    // A fresh page load: the default "To handle" filter again.
+    await page.goto(`${server.url}/console/#/prevention/vulns`);
+    await page.reload();
+    const curl = page.locator('tr[data-row-key="ALSA-2026:55439"]');
+    await curl.waitFor({ state: 'visible' });
+    await curl.locator('.ant-table-row-expand-icon').click();
+    await expect.poll(() => text(page.getByTestId(`vul-procs-${UUID}`))).toBe('Processes using it: curl-poller (4242)');
+
+    // The preview asks the host's agent for a dry run; this host has no agent connected.
+    await page.getByTestId(`vul-preview-${UUID}`).click();
+    await expect.poll(() => text(page.getByTestId('vul-preview-content'))).toContain('Unknown agent');
+    await page.locator('.ant-modal-confirm-btns button').click();
+
+    // Whitelist it with a reason: it leaves the list, shows in the drawer, and comes back when removed.
+    await page.getByTestId('vul-whitelist-ALSA-2026:55439').click();
+    await page.getByTestId('vul-whitelist-reason').fill('curl is only used against the intranet');
+    await page.getByTestId('vul-whitelist-confirm').click();
+    await expect.poll(() => curl.count()).toBe(0);
+    await page.getByTestId('vulns-settings').click();
+    const wl = page.getByTestId('vul-whitelist-table');
+    await expect.poll(() => text(wl)).toContain('curl is only used against the intranet');
+    expect(await text(wl)).toContain('All hosts');
+    await page.getByTestId('vul-wl-delete-ALSA-2026:55439').click();
+    await page.getByTestId('vul-wl-delete-confirm').click();
+    await expect.poll(() => text(wl)).toContain('No whitelisted vulnerabilities');
+
+    // Scan settings: "real risks only" hides this "fix later" advisory; back to all shows it.
+    await page.getByTestId('vul-settings-tab').click();
+    await page.getByTestId('vul-set-scanMode').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Real risks only' }).click();
+    await page.locator('.ant-drawer-close').click();
+    await expect.poll(() => curl.count()).toBe(0);
+    await page.getByTestId('vulns-settings').click();
+    await page.getByTestId('vul-set-scanMode').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'All vulnerabilities' }).click();
+    await page.locator('.ant-drawer-close').click();
+    await curl.waitFor({ state: 'visible' });
+
+    // Export: a real .xlsx behind the link.
+    await page.getByTestId('vulns-export').click();
+    const link = page.getByTestId('vulns-export-link');
+    await link.waitFor({ state: 'visible' });
+    expect(await text(link)).toMatch(/^vul_cve_.*\.xlsx$/);
+    const res = await page.request.get(`${server.url}${String(await link.getAttribute('href'))}`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain('spreadsheetml');
+    expect((await res.body()).subarray(0, 2).toString('latin1')).toBe('PK');
     expect(pageErrors).toEqual([]);
   });
 });

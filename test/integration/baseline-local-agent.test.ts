@@ -152,6 +152,20 @@ describe('baseline through vigil server --local-agent', () => {
     expect(readdirSync(join(home, 'local-agent', 'baseline-backups'))).toHaveLength(1);
   });
 
+  it('RollbackHcCheckFix restores the fixed file byte-identical and the check fails again', async () => {
+    const [w] = (await call<Warnings>('DescribeCheckWarnings', { Uuid: uuid, RiskId: testRisk, CheckId: 2 })).CheckWarnings;
+    const r = await call<{ RolledBack: number; Failures: unknown[] }>('RollbackHcCheckFix', { CheckWarningIds: String(w?.CheckWarningId) });
+    expect(r).toMatchObject({ RolledBack: 1, Failures: [] });
+    expect(readFileSync(conf, 'utf8')).toBe('PermitRootLogin no\nMaxAuthTries 6\n');
+    const after = await until('check 2 fails again', async () => {
+      const [x] = (await call<Warnings>('DescribeCheckWarnings', { Uuid: uuid, RiskId: testRisk, CheckId: 2 })).CheckWarnings;
+      return x?.Status === 1 ? x : undefined;
+    });
+    expect(after.FixStatus).toBe(4);
+    // Nothing left to roll back.
+    await expect(call('RollbackHcCheckFix', { CheckWarningIds: String(w?.CheckWarningId) })).rejects.toMatchObject({ code: 'NothingToRollback' });
+  });
+
   it('lists exposed services from the inventory, never loopback listeners', async () => {
     await until('inventory ingested', async () => {
       const r = (await call<{ Instances: Array<{ Kernel: string }> }>('DescribeCloudCenterInstances')).Instances;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../helpers/shared-data.js';
-import { fixCommand, parseFixParams, runFix } from '../../src/agent/vuln-fix-feature.js';
+import { fixCommand, parseFixParams, parsePreview, runFix } from '../../src/agent/vuln-fix-feature.js';
 
 // Through the real built entry point (run `npm run build:server` before running this file alone).
 if (!existsSync('dist/cli/main.js')) throw new Error('dist/cli/main.js is missing: run `npm run build:server` first');
@@ -63,7 +63,11 @@ describe('vigil vulndb', () => {
 
 describe('vul.fix agent task (dry run only)', () => {
   it('builds non-interactive package-manager argument arrays and refuses option-like names', () => {
-    expect(fixCommand({ manager: 'apt', packages: ['libssl3'], dryRun: true })).toEqual(['apt-get', '-y', '-q', '-s', 'install', '--only-upgrade', '--', 'libssl3']);
+    expect(fixCommand({ manager: 'apt', packages: ['libssl3'], dryRun: true })).toEqual([
+      'apt-get', '-y', '-q', '-s',
+      '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'DPkg::Lock::Timeout=120', '--no-install-recommends',
+      'install', '--only-upgrade', '--', 'libssl3',
+    ]);
     expect(fixCommand({ manager: 'dnf', packages: ['sudo'], dryRun: false })).toEqual(['dnf', '-q', '-y', 'update', '--', 'sudo']);
     expect(() => parseFixParams({ manager: 'apt', packages: ['-oAPT::Foo=1'] })).toThrow(/invalid package name/);
     expect(() => parseFixParams({ manager: 'apt', packages: ['a;rm -rf /'] })).toThrow(/invalid package name/);
@@ -76,6 +80,22 @@ describe('vul.fix agent task (dry run only)', () => {
     expect(r.exitCode).toBe(0);
     expect(r.command).toContain('-s');
     expect(r.output).toMatch(/coreutils|upgraded|newest version/);
+    // The parsed plan names only packages apt would really change (none when coreutils is current).
+    expect(r.preview.changes.every((c) => r.output.includes(`Inst ${c.name}`))).toBe(true);
+  });
+
+  it('parses apt and apk previews, including removals (which a fix refuses)', () => {
+    const apt = 'Reading package lists...\nInst libssl3 [3.0.11-1~deb12u2] (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])\nInst newdep (1.0 Debian:12 [amd64])\nRemv oldpkg [2.0]\nConf libssl3 (3.0.15-1~deb12u1 Debian-Security:12/stable-security [amd64])\n';
+    expect(parsePreview('apt', apt)).toEqual([
+      { action: 'upgrade', name: 'libssl3', from: '3.0.11-1~deb12u2', to: '3.0.15-1~deb12u1' },
+      { action: 'install', name: 'newdep', to: '1.0' },
+      { action: 'remove', name: 'oldpkg', from: '2.0' },
+    ]);
+    const apk = '(1/2) Upgrading musl (1.2.4-r2 -> 1.2.4-r3)\n(2/2) Installing libfoo (1.0-r0)\nOK: 10 MiB in 20 packages\n';
+    expect(parsePreview('apk', apk)).toEqual([
+      { action: 'upgrade', name: 'musl', from: '1.2.4-r2', to: '1.2.4-r3' },
+      { action: 'install', name: 'libfoo', to: '1.0-r0' },
+    ]);
   });
 
   it('reports a failed preview with the package manager\'s message', async () => {

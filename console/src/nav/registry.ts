@@ -12,6 +12,9 @@ import {
   FileProtectOutlined,
   TeamOutlined,
   UserOutlined,
+  FileSearchOutlined,
+  NotificationOutlined,
+  StopOutlined,
 } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 
@@ -65,6 +68,9 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { key: 'alerts', path: '/detection/alerts', labelKey: 'nav.alerts', icon: AlertOutlined, group: 'detection', page: page(() => import('../pages/alerts/AlertsPage.js'), 'AlertsPage') },
   { key: 'vulns', path: '/prevention/vulns', labelKey: 'nav.vulns', icon: BugOutlined, group: 'prevention', page: page(() => import('../pages/vulns/VulnsPage.js'), 'VulnsPage') },
   { key: 'audit', path: '/audit', labelKey: 'nav.audit', icon: AuditOutlined, group: 'audit', page: page(() => import('../pages/audit/AuditPage.js'), 'AuditPage') },
+  { key: 'intrusionTraces', path: '/detection/intrusion-traces', labelKey: 'nav.intrusionTraces', icon: FileSearchOutlined, group: 'detection', page: page(() => import('../pages/traces/TracesPage.js'), 'TracesPage') },
+  { key: 'notifications', path: '/settings/notifications', labelKey: 'nav.notifications', icon: NotificationOutlined, group: 'settings', page: page(() => import('../pages/notifications/NotificationsPage.js'), 'NotificationsPage') },
+  { key: 'bruteForce', path: '/settings/brute-force', labelKey: 'nav.bruteForce', icon: StopOutlined, group: 'settings', page: page(() => import('../pages/bruteforce/BruteForcePage.js'), 'BruteForcePage') },
 ];
 
 export const HOME_PATH = '/overview';

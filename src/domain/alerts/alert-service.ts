@@ -1,7 +1,7 @@
 import type { AgentHub } from '../../server/agent-hub.js';
 import { VigilError } from '../errors.js';
 import { higherLevel, IdSequence, nextGlobalId, nextWhitelistId, toView, uniqueInfo, type Db } from './alert-store.js';
-import { AlertStatus, parseAlertEvent, RESPONSE_TASK, type AlertFilter, type AlertView } from './alert-types.js';
+import { AlertStatus, parseAlertEvent, RESPONSE_TASK, type AlertFilter, type AlertLevel, type AlertView } from './alert-types.js';
 import { ruleMatches, validateRule, WHITELIST_FIELDS, WHITELIST_OPERATES, type WhitelistRule } from './whitelist-match.js';
 
 export type OperationCode = 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip' | 'ignore' | 'manual_handled' | 'advance_mark_mis_info';
@@ -38,6 +38,22 @@ export interface QuaraFileView {
 }
 
 type Log = { warn(o: object, m: string): void };
+
+/** Reported after each stored agent event (notifications listen to it). */
+export interface AlertIngested {
+  accountId: string;
+  uuid: string;
+  alertId: number;
+  ruleId: string;
+  name: string;
+  level: AlertLevel;
+  count: number;
+  firstTime: number;
+  lastTime: number;
+  isNew: boolean;
+  /** A handled or expired alert came back and is pending again. */
+  reopened: boolean;
+}
 type Hub = Pick<AgentHub, 'sendTask'>;
 
 const TASK_TIMEOUT_MS = 120_000;
@@ -59,12 +75,28 @@ export class AlertService {
   private readonly quaraIds = new IdSequence();
   /** Operations still running, so tests and shutdown can wait for them. */
   private readonly running = new Set<Promise<void>>();
+  private readonly ingestListeners: ((e: AlertIngested) => void)[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly hub: Hub,
     private readonly log: Log,
   ) {}
+
+  /** Listens to stored events; listeners must not block (they run after the store write). */
+  onIngested(listener: (e: AlertIngested) => void): void {
+    this.ingestListeners.push(listener);
+  }
+
+  private emitIngested(e: AlertIngested): void {
+    for (const l of this.ingestListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log.warn({ err, alertId: e.alertId }, 'alert listener failed');
+      }
+    }
+  }
 
   /** Stores one agent `alert` event; returns the alert id, or null when ignored (malformed or whitelisted). */
   async ingest(accountId: string, uuid: string, data: unknown, time = Date.now()): Promise<number | null> {
@@ -74,10 +106,10 @@ export class AlertService {
     if (rules.some((r) => ruleMatches(r, uuid, ev.ruleId, ev.name, ev.details))) return null;
     const ui = uniqueInfo(ev.ruleId, ev.aggKey);
     const detailsJson = JSON.stringify(ev.details);
-    return this.alertIds.lock(async () => {
+    const stored = await this.alertIds.lock(async (): Promise<AlertIngested> => {
       const prior = await this.db
         .selectFrom('alerts')
-        .select(['id', 'status', 'level', 'last_time', 'first_time'])
+        .select(['id', 'status', 'level', 'last_time', 'first_time', 'count'])
         .where('account_id', '=', accountId)
         .where('uuid', '=', uuid)
         .where('unique_info', '=', ui)
@@ -99,7 +131,8 @@ export class AlertService {
           }))
           .where('id', '=', prior.id)
           .execute();
-        return prior.id;
+        const base = { accountId, uuid, alertId: prior.id, ruleId: ev.ruleId, name: ev.name, isNew: false, reopened: reopen };
+        return { ...base, level: higherLevel(prior.level as typeof ev.level, ev.level), count: Number(prior.count) + 1, firstTime: Math.min(prior.first_time, time), lastTime: Math.max(prior.last_time, time) };
       }
       const id = await nextGlobalId(this.db, 'alerts');
       await this.db
@@ -126,8 +159,10 @@ export class AlertService {
           updated_at: now,
         })
         .execute();
-      return id;
+      return { accountId, uuid, alertId: id, ruleId: ev.ruleId, name: ev.name, level: ev.level, count: 1, firstTime: time, lastTime: time, isNew: true, reopened: false };
     });
+    this.emitIngested(stored);
+    return stored.alertId;
   }
 
   async list(accountId: string, f: AlertFilter): Promise<{ items: AlertView[]; total: number }> {

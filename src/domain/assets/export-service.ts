@@ -84,6 +84,15 @@ export class AssetExportService {
   async start(accountId: string, type: string, paramsJson: string | undefined, now = Date.now()): Promise<{ id: number; fileName: string }> {
     if (!(EXPORT_TYPES as readonly string[]).includes(type)) throw new VigilError('InvalidParameter', `ExportType must be one of ${EXPORT_TYPES.join(', ')}.`, 400);
     const params = parseParams(paramsJson);
+    return this.startJob(accountId, type, (progress) => this.assetRows(accountId, type as ExportType, params, progress), now);
+  }
+
+  /**
+   * Any export job (assets here; vulnerabilities through ExportVul): `produce` returns the sheet's
+   * rows (header first, at most MAX_EXPORT_ROWS + 1) and reports progress; the file, status,
+   * progress and download link are handled here for every kind.
+   */
+  async startJob(accountId: string, type: string, produce: (progress: (current: number, total: number) => Promise<void>) => Promise<Cell[][]>, now = Date.now()): Promise<{ id: number; fileName: string }> {
     const token = randomBytes(24).toString('base64url');
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     const fileName = `${type}_${stamp}.xlsx`;
@@ -95,7 +104,7 @@ export class AssetExportService {
         .execute();
       return next;
     });
-    const job = this.run(accountId, id, type as ExportType, params)
+    const job = this.run(accountId, id, type, produce)
       .catch(async (err: unknown) => {
         await this.db.updateTable('asset_exports').set({ status: 'failed', message: err instanceof Error ? err.message.slice(0, 500) : 'export failed' }).where('account_id', '=', accountId).where('id', '=', id).execute();
       })
@@ -109,16 +118,8 @@ export class AssetExportService {
     await Promise.all([...this.running]);
   }
 
-  private async run(accountId: string, id: number, type: ExportType, params: Record<string, unknown>): Promise<void> {
+  private async assetRows(accountId: string, type: ExportType, params: Record<string, unknown>, progress: (current: number, total: number) => Promise<void>): Promise<Cell[][]> {
     const rows: Cell[][] = [];
-    const progress = async (current: number, total: number) => {
-      await this.db
-        .updateTable('asset_exports')
-        .set({ current_count: current, total_count: total, progress: total === 0 ? 100 : Math.min(99, Math.floor((current * 100) / total)) })
-        .where('account_id', '=', accountId)
-        .where('id', '=', id)
-        .execute();
-    };
     if (type === 'assetInstance') {
       rows.push(INSTANCE_HEADER);
       const criteria = parseCriteria(typeof params.Criteria === 'string' ? params.Criteria : undefined);
@@ -140,12 +141,25 @@ export class AssetExportService {
         if (res.items.length < PAGE || rows.length - 1 >= MAX_EXPORT_ROWS) break;
       }
     }
+    return rows;
+  }
+
+  private async run(accountId: string, id: number, type: string, produce: (progress: (current: number, total: number) => Promise<void>) => Promise<Cell[][]>): Promise<void> {
+    const progress = async (current: number, total: number) => {
+      await this.db
+        .updateTable('asset_exports')
+        .set({ current_count: current, total_count: total, progress: total === 0 ? 100 : Math.min(99, Math.floor((current * 100) / total)) })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .execute();
+    };
+    const rows = (await produce(progress)).slice(0, MAX_EXPORT_ROWS + 1);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, `${sha256(`${accountId}:${id}`).slice(0, 16)}-${id}.xlsx`);
-    writeFileSync(path, writeXlsx(type, rows.slice(0, MAX_EXPORT_ROWS + 1)), { mode: 0o600 });
+    writeFileSync(path, writeXlsx(type, rows), { mode: 0o600 });
     await this.db
       .updateTable('asset_exports')
-      .set({ status: 'success', progress: 100, current_count: rows.length - 1, file_path: path })
+      .set({ status: 'success', progress: 100, current_count: Math.max(0, rows.length - 1), total_count: Math.max(0, rows.length - 1), file_path: path })
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .execute();

@@ -89,7 +89,7 @@ export function normalizeInventory(data: unknown, now: number): HostInventory {
     software: list(d.software, L.software, (o): SoftwareItem | null => {
       const name = str(o.name, 512);
       if (!name) return null;
-      return clean({ source: pick(o.source, SOFTWARE_SOURCES, 'dpkg'), name, version: str(o.version, 256), arch: optStr(o.arch, 64), sourceName: optStr(o.sourceName, 512), sourceVersion: optStr(o.sourceVersion, 256), path: optStr(o.path, 4096), installTime: optInt(o.installTime) });
+      return clean({ source: pick(o.source, SOFTWARE_SOURCES, 'dpkg'), name, version: str(o.version, 256), arch: optStr(o.arch, 64), sourceName: optStr(o.sourceName, 512), sourceVersion: optStr(o.sourceVersion, 256), path: optStr(o.path, 4096), installTime: optInt(o.installTime), pids: Array.isArray(o.pids) && o.pids.length ? o.pids.slice(0, 256).map(int) : undefined });
     }),
     cron: list(d.cron, L.cron, (o): CronItem => ({ source: str(o.source, 1024), user: str(o.user, 256), period: str(o.period, 256), command: str(o.command, 4096) })),
     services: list(d.services, L.services, (o): ServiceItem => ({ kind: pick(o.kind, SERVICE_KINDS, 'systemd'), name: str(o.name, 512), enabled: o.enabled === true, path: str(o.path, 4096) })),

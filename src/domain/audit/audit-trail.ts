@@ -1,8 +1,10 @@
 import { appendFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
+import { insertRows } from '../../store/bulk-insert.js';
 import type { Database, AuditEventsTable } from '../../store/schema.js';
 import { VigilError } from '../errors.js';
 import type { AuditRecord, LookupQuery, TrailEvent } from './audit-types.js';
+import type { AuditForwarder, ForwarderStats } from './forward/queued-forwarder.js';
 
 const FLUSH_EVERY_MS = 50;
 const FLUSH_BATCH = 500;
@@ -36,13 +38,27 @@ export class AuditTrail {
   private pending: AuditRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private readonly written: Array<(batch: readonly AuditRecord[]) => void | Promise<void>> = [];
+  /** Listener work still running; `close()` waits for it before the store closes. */
+  private readonly listening = new Set<Promise<void>>();
   dropped = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly log: AuditLogger,
     private readonly jsonlFile?: string,
+    /** Syslog/webhook targets; fed each stored batch, they send in the background. */
+    private readonly forwarders: readonly AuditForwarder[] = [],
   ) {}
+
+  forwardingStats(): ForwarderStats[] {
+    return this.forwarders.map((f) => f.stats());
+  }
+
+  /** Called with each batch once it is in the database (detectors that read the trail, e.g. anomalous AccessKey use). */
+  onWritten(fn: (batch: readonly AuditRecord[]) => void | Promise<void>): void {
+    this.written.push(fn);
+  }
 
   record(r: AuditRecord): void {
     if (this.pending.length >= MAX_PENDING) {
@@ -72,12 +88,23 @@ export class AuditTrail {
 
   private async write(batch: AuditRecord[]): Promise<void> {
     try {
-      await this.db.insertInto('audit_events').values(batch.map(toRow)).execute();
+      await insertRows(this.db, 'audit_events', batch.map(toRow));
     } catch (err) {
       this.log.error({ err, count: batch.length }, 'audit write failed; will retry');
       this.pending.unshift(...batch);
       await new Promise((r) => setTimeout(r, 1000));
       return;
+    }
+    for (const fn of this.written) {
+      try {
+        const p = fn(batch);
+        if (p) {
+          const tracked = p.catch((err: unknown) => this.log.warn({ err }, 'audit listener failed')).finally(() => this.listening.delete(tracked));
+          this.listening.add(tracked);
+        }
+      } catch (err) {
+        this.log.warn({ err }, 'audit listener failed');
+      }
     }
     if (this.jsonlFile) {
       try {
@@ -86,11 +113,14 @@ export class AuditTrail {
         this.log.warn({ err, file: this.jsonlFile }, 'audit JSON-lines forwarding failed');
       }
     }
+    for (const f of this.forwarders) f.enqueue(batch);
   }
 
   async close(): Promise<void> {
     await this.flush();
     while (this.pending.length > 0) await this.flush();
+    await Promise.all([...this.listening]);
+    await Promise.all(this.forwarders.map((f) => f.close()));
   }
 
   async lookup(q: LookupQuery): Promise<{ events: TrailEvent[]; nextToken?: string }> {

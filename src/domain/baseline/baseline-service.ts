@@ -3,6 +3,7 @@ import type { Database } from '../../store/schema.js';
 import { VigilError } from '../errors.js';
 import type { BaselineCheckResult, BaselineFixOutcome } from './baseline-types.js';
 import { parseBaselineSnapshot } from './snapshot-parse.js';
+import { BaselineStrategyService } from './strategy-service.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -83,8 +84,12 @@ const isLoopback = (ip: string): boolean => ip.startsWith('127.') || ip === '::1
 export class BaselineService {
   /** Ingests are serialised: ids are allocated as max+1 per account. */
   private chain: Promise<unknown> = Promise.resolve();
+  /** Check strategies (which policies, which hosts, when). */
+  readonly strategies: BaselineStrategyService;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>) {
+    this.strategies = new BaselineStrategyService(db);
+  }
 
   ingest(accountId: string, uuid: string, data: unknown, now = Date.now()): Promise<{ stored: number }> {
     const run = this.chain.then(() => this.ingestNow(accountId, uuid, data, now));

@@ -14,7 +14,19 @@ export const BASELINE_ROLLBACK_TASK = 'baseline.rollback';
 
 /** Policy id of the agent's built-in weak-password / unauthorized-access checks. */
 export const WEAKPASS_POLICY_ID = 'vigil_weakpass';
-export const WEAKPASS_CHECKS = { system: 990001, redis: 990002, postgresql: 990003 } as const;
+export const WEAKPASS_CHECKS = {
+  system: 990001,
+  redis: 990002,
+  postgresql: 990003,
+  mysql: 990004,
+  mongodb: 990005,
+  memcached: 990006,
+  elasticsearch: 990007,
+  tomcat: 990008,
+  rsync: 990009,
+  svn: 990010,
+  vsftpd: 990011,
+} as const;
 
 export type BaselineCategory = 'weak_password' | 'unauthorized_access' | 'config_red_line' | 'historical_vulnerability';
 export type BaselineLevel = 'high' | 'medium' | 'low';

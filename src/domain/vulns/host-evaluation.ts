@@ -11,6 +11,7 @@ import { dbVersion } from './advisory-store.js';
 import { ecosystemOfOsName, OS_PACKAGE_SOURCES } from './host-ecosystem.js';
 import { advisoryTags, necessityOf } from './severity.js';
 import { OPEN_STATUSES, VUL_STATUS } from './vul-status.js';
+import { whitelistApplies } from './vul-whitelist.js';
 
 export interface EvaluationResult {
   ecosystem: string;
@@ -54,7 +55,7 @@ async function isExposed(db: Kysely<Database>, accountId: string, uuid: string):
 export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, accountId: string, uuid: string, now = Date.now()): Promise<EvaluationResult> {
   const inst = await db
     .selectFrom('asset_instances')
-    .select(['os_name', 'kernel', 'importance', 'last_inventory_at'])
+    .select(['os_name', 'kernel', 'importance', 'last_inventory_at', 'group_id'])
     .where('account_id', '=', accountId)
     .where('uuid', '=', uuid)
     .executeTakeFirst();
@@ -73,7 +74,8 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
     matches = matchInventory({ osEcosystem: ecosystem, ...(inst.kernel ? { kernelRelease: inst.kernel } : {}), packages }, idx.index);
     exposed = await isExposed(db, accountId, uuid);
   }
-  const whitelisted = new Set((await db.selectFrom('vul_whitelist').select('name').where('account_id', '=', accountId).execute()).map((r) => r.name));
+  const wl = await db.selectFrom('vul_whitelist').select(['name', 'target_info']).where('account_id', '=', accountId).execute();
+  const whitelisted = new Set(wl.filter((r) => whitelistApplies(r, uuid, inst?.group_id ?? null)).map((r) => r.name));
 
   // One finding per (advisory, installed package); several arches of one package collapse.
   const wanted = new Map<string, Omit<VulFindingsTable, 'account_id' | 'uuid' | 'id' | 'first_ts' | 'last_ts' | 'modify_ts' | 'repair_ts' | 'reason' | 'result_code' | 'result_message'>>();
@@ -127,7 +129,7 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
       const changed = status !== prior.status || w.installed_version !== prior.installed_version || w.fixed_version !== prior.fixed_version;
       await tx
         .updateTable('vul_findings')
-        .set({ ...w, status, last_ts: now, ...(changed ? { modify_ts: now } : {}), ...(status !== prior.status && !keep ? { result_code: '', result_message: '' } : {}) })
+        .set({ ...w, status, last_ts: now, ...(changed ? { modify_ts: now } : {}), ...(status !== prior.status && !keep && prior.status !== VUL_STATUS.verifying ? { result_code: '', result_message: '' } : {}) })
         .where('account_id', '=', accountId)
         .where('uuid', '=', uuid)
         .where('advisory_id', '=', prior.advisory_id)
@@ -135,7 +137,13 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
         .execute();
     }
     for (const [key, prior] of byKey) {
+      if (whitelisted.has(prior.advisory_id)) {
+        // Whitelisted: never reported for this host (not "fixed"); removing the entry brings it back.
+        await tx.deleteFrom('vul_findings').where('account_id', '=', accountId).where('uuid', '=', uuid).where('advisory_id', '=', prior.advisory_id).where('package', '=', prior.package).execute();
+        continue;
+      }
       if (wanted.has(key) || !(OPEN_STATUSES.includes(prior.status) || prior.status === VUL_STATUS.ignored)) continue;
+      // A fix's log (ResultMessage) stays with the finding it fixed.
       await tx
         .updateTable('vul_findings')
         .set({ status: VUL_STATUS.fixed, modify_ts: now, repair_ts: now })

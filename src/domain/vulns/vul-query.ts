@@ -12,6 +12,10 @@ export interface FindingFilter {
   dealed?: 'y' | 'n';
   cveId?: string;
   tags?: string[];
+  /** Scan settings: hosts switched off, urgency levels shown, real risks only (asap or exploit). */
+  excludeUuids?: string[];
+  levels?: string[];
+  realOnly?: boolean;
 }
 
 export interface AdvisoryInfo {
@@ -70,6 +74,7 @@ async function findingRows(db: Kysely<Database>, accountId: string, f: FindingFi
   if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
   if (f.dealed === 'n') q = q.where('status', 'in', [...OPEN_STATUSES]);
   if (f.dealed === 'y') q = q.where('status', 'in', [...HANDLED_STATUSES]);
+  if (f.excludeUuids?.length) q = q.where('uuid', 'not in', f.excludeUuids);
   // Bounded: a page view never needs more than this many package rows of one account.
   return q.orderBy('id').limit(200_000).execute();
 }
@@ -107,6 +112,8 @@ export async function hostRecords(db: Kysely<Database>, accountId: string, f: Fi
     if (!matchesText(a, f)) continue;
     const tags = [...new Set(list.flatMap((r) => (r.tags ? r.tags.split(',') : [])))];
     if (f.tags?.length && !f.tags.some((t) => tags.includes(t))) continue;
+    if (f.levels && !list.some((r) => f.levels?.includes(r.necessity))) continue;
+    if (f.realOnly && !list.some((r) => r.necessity === 'asap') && !tags.includes('exploit-exists')) continue;
     const lead = [...list].sort((x, y) => rank(STATUS_ORDER, x.status) - rank(STATUS_ORDER, y.status))[0] ?? first;
     const urgent = [...list].sort((x, y) => rank(NECESSITY_ORDER, x.necessity) - rank(NECESSITY_ORDER, y.necessity))[0] ?? first;
     out.push({

@@ -11,6 +11,7 @@ import { dbVersion, importAdvisories, type ImportReport } from './advisory-store
 import { evaluateHost, type EvaluationResult } from './host-evaluation.js';
 import { parseEcosystem } from '../../engines/vulnmatch/index.js';
 import { OPEN_STATUSES, VUL_STATUS } from './vul-status.js';
+import { scanCycleMs } from './vul-settings.js';
 
 /** Agent task kind that upgrades packages (src/agent/vuln-fix-feature.ts). */
 export const VUL_FIX_TASK_KIND = 'vul.fix';
@@ -32,6 +33,7 @@ export class VulnService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private stopped = false;
   private hub: AgentHub | undefined;
+  private cycleTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly db: Kysely<Database>, private readonly log?: Log) {
     this.cache = new AdvisoryCache(db);
@@ -108,9 +110,43 @@ export class VulnService {
     this.timers.set(accountId, t);
   }
 
+  /**
+   * Scan schedule (ModifyVulConfig scanCycle): hosts whose last inventory is older than their
+   * account's cycle get an `inventory.collect` task (delivered when their agent is connected);
+   * the new snapshot re-evaluates them. Returns the hosts asked.
+   */
+  async runScanCycle(now = Date.now()): Promise<string[]> {
+    if (!this.hub) return [];
+    const accounts = await this.db.selectFrom('asset_instances').select('account_id').distinct().where('last_inventory_at', '>', 0).execute();
+    const asked: string[] = [];
+    for (const { account_id } of accounts) {
+      const cycle = await scanCycleMs(this.db, account_id);
+      const due = await this.db.selectFrom('asset_instances').select('uuid').where('account_id', '=', account_id).where('last_inventory_at', '>', 0).where('last_inventory_at', '<', now - cycle).execute();
+      for (const { uuid } of due) {
+        try {
+          await this.hub.enqueueTask(account_id, uuid, INVENTORY_TASK_KIND, {}, 3_600_000);
+          asked.push(uuid);
+        } catch (err) {
+          this.log?.warn({ err, uuid }, 'scheduled vulnerability scan not queued');
+        }
+      }
+    }
+    return asked;
+  }
+
+  /** Runs the scan schedule every `everyMs` until stop(). */
+  startScanCycle(everyMs = 3_600_000): void {
+    if (this.cycleTimer || this.stopped) return;
+    this.cycleTimer = setInterval(() => {
+      void this.runScanCycle().catch((err: unknown) => this.log?.warn({ err }, 'scan schedule failed'));
+    }, everyMs);
+    this.cycleTimer.unref();
+  }
+
   /** Stops scheduling and waits for evaluations already running (so the store can close under them). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.cycleTimer) clearInterval(this.cycleTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.chains.values()]);
@@ -155,15 +191,12 @@ export class VulnService {
     for (const uuid of hosts) await this.evaluate(accountId, uuid);
   }
 
-  /**
-   * Queues the upgrade on each host's agent. The finding is "fixing" (4) until the agent answers;
-   * then "verifying" (6) while a fresh inventory is collected, whose evaluation settles it, or
-   * "fix failed" (2) with the agent's message.
-   */
-  async fix(accountId: string, targets: VulTarget[]): Promise<void> {
+  /** Per host: the packages to upgrade for these findings and the host's package manager. */
+  private async fixPlan(accountId: string, targets: VulTarget[], statuses: readonly number[]): Promise<Array<{ uuid: string; list: VulTarget[]; packages: string[]; manager?: 'apt' | 'dnf' | 'apk' }>> {
     await this.requireTargets(accountId, targets);
     const byHost = new Map<string, VulTarget[]>();
     for (const t of targets) byHost.set(t.uuid, [...(byHost.get(t.uuid) ?? []), t]);
+    const out: Array<{ uuid: string; list: VulTarget[]; packages: string[]; manager?: 'apt' | 'dnf' | 'apk' }> = [];
     for (const [uuid, list] of byHost) {
       const rows = await this.db
         .selectFrom('vul_findings')
@@ -171,12 +204,52 @@ export class VulnService {
         .where('account_id', '=', accountId)
         .where('uuid', '=', uuid)
         .where('advisory_id', 'in', list.map((t) => t.name))
-        .where('status', 'in', [VUL_STATUS.unfixed, VUL_STATUS.fixFailed])
+        .where('status', 'in', [...statuses])
         .execute();
       if (rows.length === 0) continue;
       const scheme = parseEcosystem(rows[0]?.ecosystem ?? '').scheme;
       const manager = scheme === 'dpkg' ? 'apt' : scheme === 'rpm' ? 'dnf' : scheme === 'apk' ? 'apk' : undefined;
-      const packages = [...new Set(rows.map((r) => r.package))];
+      out.push({ uuid, list, packages: [...new Set(rows.map((r) => r.package))], ...(manager ? { manager } : {}) });
+    }
+    return out;
+  }
+
+  /**
+   * What vul_fix would do on each host, from the agent's own dry run (`apt-get -s`…): the command,
+   * the packages it changes and those it changes beyond the named ones. Nothing is changed.
+   */
+  async previewFix(accountId: string, targets: VulTarget[]): Promise<FixPreview[]> {
+    const plans = await this.fixPlan(accountId, targets, OPEN_STATUSES);
+    const out: FixPreview[] = [];
+    for (const plan of plans) {
+      const base = { uuid: plan.uuid, packages: plan.packages, command: '', changes: [] as FixPreview['changes'], extra: [] as string[], output: '', error: '' };
+      if (!plan.manager) {
+        out.push({ ...base, error: 'No package manager known for this host.' });
+        continue;
+      }
+      if (!this.hub) {
+        out.push({ ...base, error: 'No agent link in this process.' });
+        continue;
+      }
+      try {
+        const r = (await this.hub.sendTask(accountId, plan.uuid, VUL_FIX_TASK_KIND, { manager: plan.manager, packages: plan.packages, dryRun: true }, { timeoutMs: 120_000 })) as AgentFixResult;
+        out.push({ ...base, command: (r.command ?? []).join(' '), changes: r.preview?.changes ?? [], extra: r.preview?.extra ?? [], output: String(r.output ?? '').slice(-4000) });
+      } catch (err) {
+        out.push({ ...base, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Queues the upgrade on each host's agent. The finding is "fixing" (4) until the agent answers;
+   * then "verifying" (6) while a fresh inventory is collected, whose evaluation settles it, or
+   * "fix failed" (2) with the agent's message. The agent's summary (command and changed packages)
+   * stays in ResultMessage.
+   */
+  async fix(accountId: string, targets: VulTarget[]): Promise<void> {
+    const plans = await this.fixPlan(accountId, targets, [VUL_STATUS.unfixed, VUL_STATUS.fixFailed]);
+    for (const { uuid, list, packages, manager } of plans) {
       const fail = async (message: string): Promise<void> => {
         for (const t of list) await this.setStatus(accountId, t, [VUL_STATUS.unfixed, VUL_STATUS.fixFailed, VUL_STATUS.fixing], { status: VUL_STATUS.fixFailed, result_code: 'FixFailed', result_message: message.slice(0, 2000) });
       };
@@ -199,12 +272,35 @@ export class VulnService {
         continue;
       }
       void pending
-        .then(async () => {
-          for (const t of list) await this.setStatus(accountId, t, [VUL_STATUS.fixing], { status: VUL_STATUS.verifying });
+        .then(async (res) => {
+          const message = fixSummary(res as AgentFixResult);
+          for (const t of list) await this.setStatus(accountId, t, [VUL_STATUS.fixing], { status: VUL_STATUS.verifying, result_code: 'Upgraded', result_message: message });
           await hub.enqueueTask(accountId, uuid, INVENTORY_TASK_KIND, {}, 600_000);
         })
         .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)))
         .catch((err: unknown) => this.log?.warn({ err, uuid }, 'vul_fix bookkeeping failed'));
     }
   }
+}
+
+/** The agent's vul.fix answer (src/agent/vuln-fix-feature.ts FixResult), as far as the server reads it. */
+interface AgentFixResult {
+  command?: string[];
+  output?: string;
+  preview?: { changes?: FixPreview['changes']; extra?: string[] };
+}
+
+export interface FixPreview {
+  uuid: string;
+  packages: string[];
+  command: string;
+  changes: Array<{ action: string; name: string; from?: string; to?: string }>;
+  extra: string[];
+  output: string;
+  error: string;
+}
+
+function fixSummary(r: AgentFixResult): string {
+  const changes = (r.preview?.changes ?? []).map((c) => `${c.action} ${c.name}${c.from ? ` ${c.from}` : ''}${c.to ? ` -> ${c.to}` : ''}`);
+  return `${(r.command ?? []).join(' ')}\n${changes.join('\n')}`.slice(0, 2000);
 }

@@ -8,6 +8,7 @@ import type { VulnService } from './vuln-service.js';
  */
 export function wireVulnEvaluation(hub: AgentHub, vulns: VulnService): void {
   vulns.attachHub(hub);
+  vulns.startScanCycle();
   hub.on('snapshot', (s) => {
     if (s.kind === INVENTORY_SNAPSHOT_KIND) vulns.scheduleStale(s.accountId);
   });

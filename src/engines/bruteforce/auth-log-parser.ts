@@ -25,14 +25,36 @@ export class AuthLogParser {
   }
 
   feed(rawLine: string): AuthEvent[] {
-    const line = rawLine.length > this.maxLine ? rawLine.slice(0, this.maxLine) : rawLine.replace(/\r?\n$/, '');
+    const line = rawLine.length > this.maxLine ? rawLine.slice(0, this.maxLine) : trimEol(rawLine);
     const rec = parseSyslogLine(line, this.time);
     if (rec) {
       if (SshdFailureFilter.isSshd(rec.program)) return this.sshd.feed(rec, line);
-      const ev = parseServiceRecord(rec);
-      if (ev) return [{ ...ev, timeMs: rec.timeMs, line }];
+      // Cheap keyword gates before any service regex: most of an auth log is cron/sudo/logind noise.
+      if (mayBeServiceRecord(rec.program, rec.message)) {
+        const ev = parseServiceRecord(rec);
+        if (ev) return [{ ...ev, timeMs: rec.timeMs, line }];
+      }
     }
+    if (!mayBeServiceLine(line)) return [];
     const svc = parseServiceLine(line, this.time);
     return svc ? [{ ...svc.event, timeMs: svc.timeMs, line }] : [];
   }
+}
+
+/** Drops one trailing `\n` or `\r\n` without a regex. */
+function trimEol(s: string): string {
+  let end = s.length;
+  if (end > 0 && s.charCodeAt(end - 1) === 10) end--;
+  if (end > 0 && s.charCodeAt(end - 1) === 13 && end < s.length) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** Whether parseServiceRecord can match: a PAM auth failure, or a MySQL/vsftpd login line. */
+function mayBeServiceRecord(program: string, message: string): boolean {
+  return message.includes('authentication failure') || message.includes('Access denied for user') || (program === 'vsftpd' && message.includes(' LOGIN: '));
+}
+
+/** Whether parseServiceLine can match: vsftpd's or MySQL's own log formats. */
+function mayBeServiceLine(line: string): boolean {
+  return line.includes(' LOGIN: Client "') || line.includes('Access denied for user');
 }

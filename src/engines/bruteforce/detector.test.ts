@@ -83,6 +83,17 @@ describe('BruteForceDetector', () => {
     expect(d.trackedSources).toBe(100);
   });
 
+  it('keeps observed failures across reconfigure, and keeps the old config when the new one is bad', () => {
+    const d = new BruteForceDetector({ rules: [RULE] });
+    for (const s of [0, 1, 2]) d.observe(fail('203.0.113.20', s));
+    d.reconfigure({ rules: [{ ...RULE, failures: 4 }] });
+    expect(() => d.reconfigure({ rules: [RULE], allowlist: ['bad/99'] })).toThrow(/allowlist/);
+    const out = d.observe(fail('203.0.113.20', 3));
+    expect(out.map((f) => [f.failures, f.block?.ip])).toEqual([[4, '203.0.113.20']]);
+    // The success-after-failures memory survives too.
+    expect(d.observe(ok('203.0.113.20', 5)).map((f) => f.ruleId)).toEqual(['bruteforce.success-after-failures']);
+  });
+
   it('rejects invalid rules and allowlist entries', () => {
     expect(validateRule({ id: 'x', failures: 0, windowSeconds: 10, blockSeconds: 10 })).not.toEqual([]);
     expect(() => new BruteForceDetector({ rules: [RULE], allowlist: ['10.0.0.0/33'] })).toThrow(/allowlist/);

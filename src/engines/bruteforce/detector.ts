@@ -83,17 +83,29 @@ export function validateRule(rule: BruteForceRule): string[] {
  */
 export class BruteForceDetector {
   private readonly sources = new Map<string, SourceState>();
-  private readonly allow: IpAllowlist;
-  private readonly maxWindowMs: number;
-  private readonly maxKept: number;
+  private allow!: IpAllowlist;
+  private maxWindowMs!: number;
+  private maxKept!: number;
+  private config!: BruteForceConfig;
 
-  constructor(private readonly config: BruteForceConfig) {
+  constructor(config: BruteForceConfig) {
+    this.reconfigure(config);
+  }
+
+  /**
+   * New rules / allowlist, keeping what was observed (failures per source, running blocks), so a
+   * rule change pushed from the server does not forget an attack in progress. Throws on bad config
+   * and then keeps the previous one.
+   */
+  reconfigure(config: BruteForceConfig): void {
     for (const r of config.rules) {
       const errors = validateRule(r);
       if (errors.length > 0) throw new Error(`invalid brute-force rule ${r.id}: ${errors.join('; ')}`);
     }
-    this.allow = new IpAllowlist(config.allowlist ?? []);
-    if (this.allow.invalid.length > 0) throw new Error(`invalid allowlist entries: ${this.allow.invalid.join(', ')}`);
+    const allow = new IpAllowlist(config.allowlist ?? []);
+    if (allow.invalid.length > 0) throw new Error(`invalid allowlist entries: ${allow.invalid.join(', ')}`);
+    this.config = config;
+    this.allow = allow;
     const saf = config.successAfterFailures ?? { minFailures: 3, windowSeconds: 3600 };
     this.maxWindowMs = Math.max(saf.windowSeconds, ...config.rules.map((r) => r.windowSeconds)) * 1000;
     // Enough failure records for the largest threshold; attempts weights make fewer records suffice.

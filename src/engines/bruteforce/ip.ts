@@ -10,18 +10,38 @@ export interface ParsedIp {
   text: string;
 }
 
-function parseV4(text: string): bigint | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let v = 0n;
-  for (const p of parts) {
-    // No leading zeros: `010.0.0.1` is octal to some tools and decimal to others.
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = (v << 8n) | BigInt(n);
+/** Dotted quad → 32-bit number; null unless strictly canonical (no leading zeros, octets ≤ 255). Hot path: no allocation. */
+function parseV4Number(text: string): number | null {
+  const len = text.length;
+  if (len < 7 || len > 15) return null;
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return null;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      // No leading zeros: `010.0.0.1` is octal to some tools and decimal to others.
+      if (digits === 1 && octet === 0) return null;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else {
+      return null;
+    }
   }
-  return v;
+  if (dots !== 3 || digits === 0) return null;
+  return v * 256 + octet;
+}
+
+function parseV4(text: string): bigint | null {
+  const n = parseV4Number(text);
+  return n === null ? null : BigInt(n);
 }
 
 function parseV6(text: string): bigint | null {
@@ -61,8 +81,10 @@ function v4Text(v: bigint): string {
 /** Parse an IPv4 or IPv6 literal (no zone, no brackets). IPv4-mapped IPv6 becomes IPv4. */
 export function parseIp(text: string): ParsedIp | null {
   const t = text.trim();
-  const v4 = parseV4(t);
-  if (v4 !== null) return { family: 4, value: v4, text: v4Text(v4) };
+  const v4 = parseV4Number(t);
+  // A strictly parsed dotted quad is already canonical text.
+  if (v4 !== null) return { family: 4, value: BigInt(v4), text: t };
+  if (!t.includes(':')) return null;
   const v6 = parseV6(t);
   if (v6 === null) return null;
   if (v6 >> 32n === V4_MAPPED_PREFIX >> 32n) {
@@ -118,6 +140,7 @@ export class IpAllowlist {
   }
 
   has(ip: string | ParsedIp): boolean {
+    if (this.cidrs.length === 0) return false;
     const p = typeof ip === 'string' ? parseIp(ip) : ip;
     return p !== null && this.cidrs.some((c) => cidrContains(c, p));
   }

@@ -37,8 +37,26 @@ interface Match {
   groups: Record<string, string | undefined>;
 }
 
-function matchRules(rules: SshdRule[], content: string): Match | null {
+/** Rules by the first character their messages can start with, in rule order (first match wins). */
+function indexRules(rules: SshdRule[]): Map<number, SshdRule[]> {
+  const index = new Map<number, SshdRule[]>();
   for (const rule of rules) {
+    for (const code of new Set(rule.starts.map((s) => s.charCodeAt(0)))) {
+      const list = index.get(code) ?? [];
+      list.push(rule);
+      index.set(code, list);
+    }
+  }
+  return index;
+}
+
+function matchRules(index: Map<number, SshdRule[]>, content: string): Match | null {
+  const candidates = index.get(content.charCodeAt(0));
+  if (!candidates) return null;
+  for (const rule of candidates) {
+    let possible = false;
+    for (const s of rule.starts) if (content.startsWith(s)) possible = true;
+    if (!possible) continue;
     for (const p of rule.patterns) {
       const m = p.exec(content);
       if (m) return { rule, groups: m.groups ?? {} };
@@ -52,14 +70,14 @@ function matchRules(rules: SshdRule[], content: string): Match | null {
  * successes the record completes. Memory is bounded by `maxConnections`.
  */
 export class SshdFailureFilter {
-  private readonly rules: SshdRule[];
+  private readonly rules: Map<number, SshdRule[]>;
   private readonly conns = new Map<string, ConnState>();
   private readonly maxConns: number;
   private readonly ttl: number;
   private readonly maxLine: number;
 
   constructor(options: SshdFilterOptions = {}) {
-    this.rules = sshdRules(options.mode ?? 'normal');
+    this.rules = indexRules(sshdRules(options.mode ?? 'normal'));
     this.maxConns = options.maxConnections ?? 10_000;
     this.ttl = options.connectionTtlMs ?? 300_000;
     this.maxLine = options.maxLineInEvent ?? 1024;

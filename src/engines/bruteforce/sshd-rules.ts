@@ -9,6 +9,11 @@ export type SshdMode = 'normal' | 'ddos' | 'extra' | 'aggressive';
 
 export interface SshdRule {
   id: string;
+  /**
+   * Literal starts of the messages the patterns can match (a cheap pre-filter: a rule is only tried
+   * when the message starts with one of these). Must cover every pattern of the rule.
+   */
+  starts: string[];
   /** Tried in order; the first that matches wins. */
   patterns: RegExp[];
   /** Matching line is no failure by itself (helper that caches host/user for the connection). */
@@ -33,10 +38,10 @@ const re = (s: string): RegExp => new RegExp(s.replaceAll('HOST', HOST));
 const isPublickey = (g: Record<string, string | undefined>): boolean => g.method === 'publickey';
 
 const COMMON: SshdRule[] = [
-  { id: 'sshd.auth-failure', patterns: [re(String.raw`^[aA]uthentication (?:failure|error|failed) for (?<user>.*) from HOST(?: via \S+)?${SUFF}$`)] },
-  { id: 'sshd.user-not-known', patterns: [re(String.raw`^User not known to the underlying authentication module for (?<user>.*) from HOST${SUFF}$`)] },
+  { id: 'sshd.auth-failure', starts: ['Authentication ', 'authentication '], patterns: [re(String.raw`^[aA]uthentication (?:failure|error|failed) for (?<user>.*) from HOST(?: via \S+)?${SUFF}$`)] },
+  { id: 'sshd.user-not-known', starts: ['User not known'], patterns: [re(String.raw`^User not known to the underlying authentication module for (?<user>.*) from HOST${SUFF}$`)] },
   {
-    id: 'sshd.failed-publickey-invalid-user',
+    id: 'sshd.failed-publickey-invalid-user', starts: ['Failed publickey for invalid user '],
     patterns: [
       re(String.raw`^Failed publickey for invalid user (?<user>\S+) from HOST${ON_PORT}(?: ssh\d*)?: `),
       re(String.raw`^Failed publickey for invalid user (?<user>${NOT_FROM}*?) from HOST${ON_PORT}(?: ssh\d*)?${NOT_FROM}*$`),
@@ -44,7 +49,7 @@ const COMMON: SshdRule[] = [
   },
   {
     // A failed public key of a valid user is normal (several keys offered): a helper, not a failure.
-    id: 'sshd.failed-auth',
+    id: 'sshd.failed-auth', starts: ['Failed '],
     nofail: isPublickey,
     patterns: [
       re(String.raw`^Failed (?<method>\S+) for (?:invalid user )?(?<user>\S+) from HOST${ON_PORT}(?: ssh\d*)?: `),
@@ -52,84 +57,84 @@ const COMMON: SshdRule[] = [
       re(String.raw`^Failed (?<method>\S+) for (?<user>[^:]+) from HOST${ON_PORT}(?: ssh\d*)?${NOT_FROM}*$`),
     ],
   },
-  { id: 'sshd.root-login-refused', patterns: [re(String.raw`^(?<user>ROOT) LOGIN REFUSED FROM HOST`)] },
-  { id: 'sshd.invalid-user', patterns: [re(String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from HOST${SUFF}$`)] },
-  { id: 'sshd.not-allowed-users', patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because not listed in AllowUsers${SUFF}$`)] },
-  { id: 'sshd.denied-users', patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because listed in DenyUsers${SUFF}$`)] },
-  { id: 'sshd.no-group', patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because not in any group${SUFF}$`)] },
-  { id: 'sshd.refused-connect', patterns: [re(String.raw`^refused connect from \S+ \(HOST\)`)] },
-  { id: 'sshd.auth-fail-disconnect', forget: true, patterns: [re(String.raw`^Received disconnect from HOST${ON_PORT}:\s*3: .*: Auth fail${SUFF}$`)] },
-  { id: 'sshd.denied-groups', patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because a group is listed in DenyGroups${SUFF}$`)] },
-  { id: 'sshd.not-allowed-groups', patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because none of user's groups are listed in AllowGroups${SUFF}$`)] },
+  { id: 'sshd.root-login-refused', starts: ['ROOT LOGIN REFUSED'], patterns: [re(String.raw`^(?<user>ROOT) LOGIN REFUSED FROM HOST`)] },
+  { id: 'sshd.invalid-user', starts: ['Invalid user ', 'invalid user ', 'Illegal user ', 'illegal user '], patterns: [re(String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from HOST${SUFF}$`)] },
+  { id: 'sshd.not-allowed-users', starts: ['User '], patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because not listed in AllowUsers${SUFF}$`)] },
+  { id: 'sshd.denied-users', starts: ['User '], patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because listed in DenyUsers${SUFF}$`)] },
+  { id: 'sshd.no-group', starts: ['User '], patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because not in any group${SUFF}$`)] },
+  { id: 'sshd.refused-connect', starts: ['refused connect'], patterns: [re(String.raw`^refused connect from \S+ \(HOST\)`)] },
+  { id: 'sshd.auth-fail-disconnect', starts: ['Received disconnect from '], forget: true, patterns: [re(String.raw`^Received disconnect from HOST${ON_PORT}:\s*3: .*: Auth fail${SUFF}$`)] },
+  { id: 'sshd.denied-groups', starts: ['User '], patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because a group is listed in DenyGroups${SUFF}$`)] },
+  { id: 'sshd.not-allowed-groups', starts: ['User '], patterns: [re(String.raw`^User (?<user>\S+|.*?) from HOST not allowed because none of user's groups are listed in AllowGroups${SUFF}$`)] },
   {
     // pam_unix alone is not a failure: a second PAM module may still accept (pam_unix + pam_ldap).
-    id: 'sshd.pam-failure',
+    id: 'sshd.pam-failure', starts: ['pam_'],
     nofail: true,
     patterns: [
       re(String.raw`^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=(?<altuser>\S*)\s+rhost=HOST(?:\s+user=(?<user>\S*))?${SUFF}$`),
     ],
   },
-  { id: 'sshd.max-attempts', patterns: [re(String.raw`^maximum authentication attempts exceeded for (?:invalid user )?(?<user>.*) from HOST${ON_PORT}(?: ssh\d*)?${SUFF}$`)] },
-  { id: 'sshd.account-locked', patterns: [re(String.raw`^User (?<user>\S+|.*?) not allowed because account is locked${SUFF}`)] },
+  { id: 'sshd.max-attempts', starts: ['maximum authentication attempts'], patterns: [re(String.raw`^maximum authentication attempts exceeded for (?:invalid user )?(?<user>.*) from HOST${ON_PORT}(?: ssh\d*)?${SUFF}$`)] },
+  { id: 'sshd.account-locked', starts: ['User '], patterns: [re(String.raw`^User (?<user>\S+|.*?) not allowed because account is locked${SUFF}`)] },
   {
-    id: 'sshd.change-of-user',
+    id: 'sshd.change-of-user', starts: ['Disconnecting'],
     forget: true,
     patterns: [re(String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) HOST${ON_PORT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`)],
   },
-  { id: 'sshd.too-many-failures', patterns: [re(String.raw`^Disconnecting: Too many authentication failures(?: for (?<user>\S+|.*?))?${SUFF}$`)] },
-  { id: 'sshd.bye-disconnect', nofail: true, forget: true, patterns: [re(String.raw`^Received disconnect from HOST${ON_PORT}:\s*11:`)] },
+  { id: 'sshd.too-many-failures', starts: ['Disconnecting: Too many'], patterns: [re(String.raw`^Disconnecting: Too many authentication failures(?: for (?<user>\S+|.*?))?${SUFF}$`)] },
+  { id: 'sshd.bye-disconnect', starts: ['Received disconnect from '], nofail: true, forget: true, patterns: [re(String.raw`^Received disconnect from HOST${ON_PORT}:\s*11:`)] },
 ];
 
 const NORMAL_OTHER: SshdRule[] = [
-  { id: 'sshd.closed', nofail: true, forget: true, patterns: [re(String.raw`^${CLOSED} (?:by|from)${AUTHNG_USER} HOST(?:${SUFF}|\s*)$`)] },
+  { id: 'sshd.closed', starts: ['Connection closed ', 'Connection reset ', 'Disconnected '], nofail: true, forget: true, patterns: [re(String.raw`^${CLOSED} (?:by|from)${AUTHNG_USER} HOST(?:${SUFF}|\s*)$`)] },
 ];
 
 const DDOS_OTHER: SshdRule[] = [
-  { id: 'sshd.closed-preauth', forget: true, patterns: [re(String.raw`^${CLOSED} (?:by|from)${AUTHNG_USER} HOST${ON_PORT}\s+\[preauth\]\s*$`)] },
-  { id: 'sshd.closed', nofail: true, forget: true, patterns: [re(String.raw`^${CLOSED} (?:by|from)${AUTHNG_USER} HOST(?:${ON_PORT}|\s*)$`)] },
+  { id: 'sshd.closed-preauth', starts: ['Connection closed ', 'Connection reset ', 'Disconnected '], forget: true, patterns: [re(String.raw`^${CLOSED} (?:by|from)${AUTHNG_USER} HOST${ON_PORT}\s+\[preauth\]\s*$`)] },
+  { id: 'sshd.closed', starts: ['Connection closed ', 'Connection reset ', 'Disconnected '], nofail: true, forget: true, patterns: [re(String.raw`^${CLOSED} (?:by|from)${AUTHNG_USER} HOST(?:${ON_PORT}|\s*)$`)] },
 ];
 
 const EXTRA_OTHER: SshdRule[] = [
   {
-    id: 'sshd.disconnected-authenticating',
+    id: 'sshd.disconnected-authenticating', starts: ['Disconnected '],
     forget: true,
     patterns: [re(String.raw`^Disconnected(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+|.*?) HOST${ON_PORT} \[preauth\]\s*$`)],
   },
 ];
 
 const SUCCESS: SshdRule = {
-  id: 'sshd.accepted',
+  id: 'sshd.accepted', starts: ['Accepted '],
   gained: true,
   forget: true,
   patterns: [re(String.raw`^Accepted (?<method>\w+) for (?<user>\S+) from HOST(?:\s|$)`)],
 };
 
 const DDOS: SshdRule[] = [
-  { id: 'sshd.no-identification', patterns: [re(String.raw`^Did not receive identification string from HOST`)] },
+  { id: 'sshd.no-identification', starts: ['Did not receive identification'], patterns: [re(String.raw`^Did not receive identification string from HOST`)] },
   {
-    id: 'sshd.kex-identification',
+    id: 'sshd.kex-identification', starts: ['kex_exchange_identification: '],
     patterns: [re(String.raw`^kex_exchange_identification: (?:read: )?(?:[Cc]lient sent invalid protocol identifier|[Cc]onnection (?:closed by remote host|reset by peer))`)],
   },
-  { id: 'sshd.bad-protocol', patterns: [re(String.raw`^Bad protocol version identification '.*' from HOST`)] },
-  { id: 'sshd.connection-info', nofail: true, patterns: [re(String.raw`^SSH: Server;Ltype: (?:Authname|Version|Kex);Remote: HOST-\d+;[A-Z]\w+:`)] },
-  { id: 'sshd.read-reset', forget: true, patterns: [re(String.raw`^Read from socket failed: Connection reset by peer`)] },
-  { id: 'sshd.banner-invalid', patterns: [re(String.raw`^banner exchange: Connection from HOST${ON_PORT}: invalid format`)] },
+  { id: 'sshd.bad-protocol', starts: ['Bad protocol version'], patterns: [re(String.raw`^Bad protocol version identification '.*' from HOST`)] },
+  { id: 'sshd.connection-info', starts: ['SSH: Server;'], nofail: true, patterns: [re(String.raw`^SSH: Server;Ltype: (?:Authname|Version|Kex);Remote: HOST-\d+;[A-Z]\w+:`)] },
+  { id: 'sshd.read-reset', starts: ['Read from socket failed'], forget: true, patterns: [re(String.raw`^Read from socket failed: Connection reset by peer`)] },
+  { id: 'sshd.banner-invalid', starts: ['banner exchange: '], patterns: [re(String.raw`^banner exchange: Connection from HOST${ON_PORT}: invalid format`)] },
   // Newer OpenSSH messages seen from port scanners and floods.
   {
-    id: 'sshd.dispatch-fatal',
+    id: 'sshd.dispatch-fatal', starts: ['ssh_dispatch_run_fatal: '],
     patterns: [re(String.raw`^ssh_dispatch_run_fatal: Connection from HOST${ON_PORT}: (?:message authentication code incorrect|[Cc]onnection corrupted)`)],
   },
-  { id: 'sshd.preauth-timeout', patterns: [re(String.raw`^Timeout before authentication for (?:connection from )?HOST`)] },
+  { id: 'sshd.preauth-timeout', starts: ['Timeout before authentication'], patterns: [re(String.raw`^Timeout before authentication for (?:connection from )?HOST`)] },
 ];
 
 const EXTRA: SshdRule[] = [
-  { id: 'sshd.no-auth-methods', forget: true, patterns: [re(String.raw`^Received disconnect from HOST${ON_PORT}:\s*14: No(?: supported)? authentication methods available`)] },
-  { id: 'sshd.negotiate-failed', patterns: [re(String.raw`^Unable to negotiate with HOST${ON_PORT}: no matching ${ALG} found.`)] },
-  { id: 'sshd.negotiate-kex-failed', patterns: [re(String.raw`^Unable to negotiate a ${ALG}`)] },
-  { id: 'sshd.no-matching-alg', patterns: [re(String.raw`^no matching ${ALG} found:`)] },
+  { id: 'sshd.no-auth-methods', starts: ['Received disconnect from '], forget: true, patterns: [re(String.raw`^Received disconnect from HOST${ON_PORT}:\s*14: No(?: supported)? authentication methods available`)] },
+  { id: 'sshd.negotiate-failed', starts: ['Unable to negotiate '], patterns: [re(String.raw`^Unable to negotiate with HOST${ON_PORT}: no matching ${ALG} found.`)] },
+  { id: 'sshd.negotiate-kex-failed', starts: ['Unable to negotiate '], patterns: [re(String.raw`^Unable to negotiate a ${ALG}`)] },
+  { id: 'sshd.no-matching-alg', starts: ['no matching '], patterns: [re(String.raw`^no matching ${ALG} found:`)] },
 ];
 
-const FOOTER: SshdRule[] = [{ id: 'sshd.connection-from', nofail: true, patterns: [re(String.raw`^Connection from HOST`)] }];
+const FOOTER: SshdRule[] = [{ id: 'sshd.connection-from', starts: ['Connection from '], nofail: true, patterns: [re(String.raw`^Connection from HOST`)] }];
 
 /** Ordered rules for a mode: common, mode-specific "closed" handling, success, mode extras, footer. */
 export function sshdRules(mode: SshdMode): SshdRule[] {
@@ -140,5 +145,7 @@ export function sshdRules(mode: SshdMode): SshdRule[] {
 
 /** Strip the optional `error: ` / `fatal: ` / `error: PAM: ` prefix sshd puts on some messages. */
 export function stripSshdPrefix(message: string): string {
-  return message.replace(/^(?:(?:error|fatal): (?:PAM: )?)?/, '');
+  const c = message.charCodeAt(0);
+  // Only `error: …` / `fatal: …` carry a prefix; skip the regex for every other message.
+  return c === 101 || c === 102 ? message.replace(/^(?:(?:error|fatal): (?:PAM: )?)?/, '') : message;
 }

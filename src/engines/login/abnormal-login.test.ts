@@ -65,4 +65,28 @@ describe('LoginBaselines', () => {
       .flatMap((e) => b.observe({ user: e.user ?? '', source: e.source, timeMs: e.timeMs }));
     expect(found.map((f) => f.ruleId)).toEqual(['login.new-source', 'login.unusual-time']);
   });
+
+  it('applies host-wide usual IPs, accounts and time windows (Sas login_common_*) without any history', () => {
+    const b = new LoginBaselines({ commonIps: ['10.0.0.0/8'], commonAccounts: ['deploy'], commonTimes: [{ start: '22:00', end: '06:00:00' }] });
+    expect(b.evaluate(login('deploy', '10.1.2.3', day(5, 23, 30)))).toEqual([]);
+    expect(b.evaluate(login('deploy', '10.1.2.3', day(5, 5, 59)))).toEqual([]);
+    const f = b.evaluate(login('root', '127.0.0.2', day(5, 12)));
+    expect(f.map((x) => [x.ruleId, x.level])).toEqual([
+      ['login.not-allowlisted', 'serious'],
+      ['login.unusual-account', 'suspicious'],
+      ['login.unusual-time', 'suspicious'],
+    ]);
+    expect(() => new LoginBaselines({ commonTimes: [{ start: '25:00', end: '01:00' }] })).toThrow(/common login time/);
+    expect(() => new LoginBaselines({ commonIps: ['not-an-ip'] })).toThrow(/common login IPs/);
+  });
+
+  it('round-trips learned baselines through export/import', () => {
+    const a = new LoginBaselines();
+    a.learnAll(history);
+    const b = new LoginBaselines();
+    b.importBaselines(JSON.parse(JSON.stringify(a.exportBaselines())));
+    expect(b.evaluate(login('alice', '198.51.100.99', day(20, 10))).map((x) => x.ruleId)).toEqual(['login.new-source']);
+    b.importBaselines([{ user: 5 }, 'junk']);
+    expect(b.baseline('alice')?.logins).toBe(10);
+  });
 });

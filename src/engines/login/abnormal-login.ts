@@ -28,9 +28,15 @@ export interface LoginBaselineConfig {
   allowlists?: Readonly<Record<string, readonly string[]>>;
   /** Sources stored per account at most (default 256; the rarest is dropped). */
   maxSourcesPerAccount?: number;
+  /** Host-wide usual sources (Sas login_common_ip): any other source alerts. Empty = not restricted. */
+  commonIps?: readonly string[];
+  /** Host-wide usual login windows, `HH:MM[:SS]` local time, end may wrap past midnight (login_common_time). */
+  commonTimes?: readonly { start: string; end: string }[];
+  /** Host-wide usual accounts (login_common_account): other accounts alert. */
+  commonAccounts?: readonly string[];
 }
 
-export type AbnormalLoginRule = 'login.new-source' | 'login.unusual-time' | 'login.not-allowlisted';
+export type AbnormalLoginRule = 'login.new-source' | 'login.unusual-time' | 'login.not-allowlisted' | 'login.unusual-account';
 
 export interface AbnormalLoginFinding {
   ruleId: AbnormalLoginRule;
@@ -50,6 +56,18 @@ function localHour(timeMs: number, offsetMinutes: number): number {
   return new Date(timeMs + offsetMinutes * 60_000).getUTCHours();
 }
 
+/** Seconds of the day of `HH:MM[:SS]`; null when malformed. */
+export function parseClock(text: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m) return null;
+  const [h, mi, s] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  return h < 24 && mi < 60 && s < 60 ? h * 3600 + mi * 60 + s : null;
+}
+
+function inWindow(sec: number, start: number, end: number): boolean {
+  return start <= end ? sec >= start && sec <= end : sec >= start || sec <= end;
+}
+
 /**
  * Per-account login baselines (usual sources and hours) and judgement of new logins against them.
  * Pure: history and time come in as events.
@@ -57,8 +75,19 @@ function localHour(timeMs: number, offsetMinutes: number): number {
 export class LoginBaselines {
   private readonly accounts = new Map<string, AccountBaseline>();
   private readonly allow = new Map<string, IpAllowlist>();
+  private readonly commonIps: IpAllowlist | null;
+  private readonly windows: { start: number; end: number; text: string }[];
 
   constructor(private readonly config: LoginBaselineConfig = {}) {
+    const ips = config.commonIps ?? [];
+    this.commonIps = ips.length > 0 ? new IpAllowlist(ips) : null;
+    if (this.commonIps && this.commonIps.invalid.length > 0) throw new Error(`invalid common login IPs: ${this.commonIps.invalid.join(', ')}`);
+    this.windows = (config.commonTimes ?? []).map((w) => {
+      const start = parseClock(w.start);
+      const end = parseClock(w.end);
+      if (start === null || end === null) throw new Error(`invalid common login time ${w.start}-${w.end} (HH:MM[:SS])`);
+      return { start, end, text: `${w.start}-${w.end}` };
+    });
     for (const [user, list] of Object.entries(config.allowlists ?? {})) {
       const a = new IpAllowlist(list);
       if (a.invalid.length > 0) throw new Error(`invalid allowlist entries for ${user}: ${a.invalid.join(', ')}`);
@@ -100,6 +129,28 @@ export class LoginBaselines {
     if (allow && !allow.has(ev.source)) {
       out.push({ ...base, ruleId: 'login.not-allowlisted', level: 'serious', evidence: `${ev.user} logged in from ${ev.source}, outside the account's allowlist (${allow.cidrs.map((c) => c.text).join(', ')})` });
     }
+    if (this.commonIps && !this.commonIps.has(ev.source)) {
+      out.push({ ...base, ruleId: 'login.not-allowlisted', level: 'serious', evidence: `${ev.user} logged in from ${ev.source}, not one of the host's usual login addresses (${this.commonIps.cidrs.map((c) => c.text).join(', ')})` });
+    }
+    const accounts = this.config.commonAccounts ?? [];
+    if (accounts.length > 0 && !accounts.includes(ev.user)) {
+      out.push({ ...base, ruleId: 'login.unusual-account', level: 'suspicious', evidence: `${ev.user} is not one of the host's usual login accounts (${accounts.join(', ')})` });
+    }
+    if (this.windows.length > 0) {
+      const t = new Date(ev.timeMs + (this.config.utcOffsetMinutes ?? 0) * 60_000);
+      const sec = t.getUTCHours() * 3600 + t.getUTCMinutes() * 60 + t.getUTCSeconds();
+      if (!this.windows.some((w) => inWindow(sec, w.start, w.end))) {
+        out.push({ ...base, ruleId: 'login.unusual-time', level: 'suspicious', evidence: `${ev.user} logged in at ${t.toISOString().slice(11, 19)}, outside the usual login times (${this.windows.map((w) => w.text).join(', ')})` });
+        return out.concat(this.learned(ev, hour).filter((f) => f.ruleId !== 'login.unusual-time'));
+      }
+    }
+    return out.concat(this.learned(ev, hour));
+  }
+
+  /** Judgements against the learned baseline (new source, unusual hour). */
+  private learned(ev: LoginEvent, hour: number): AbnormalLoginFinding[] {
+    const out: AbnormalLoginFinding[] = [];
+    const base = { user: ev.user, source: ev.source, timeMs: ev.timeMs, localHour: hour };
     const b = this.accounts.get(ev.user);
     const minHistory = this.config.minHistory ?? 5;
     if (!b || b.logins < minHistory) return out;
@@ -114,6 +165,25 @@ export class LoginBaselines {
       out.push({ ...base, ruleId: 'login.unusual-time', level: 'suspicious', evidence: `${ev.user} logged in at ${String(hour).padStart(2, '0')}:xx; usual hours ${seen.join(',')}` });
     }
     return out;
+  }
+
+  /** The learned baselines as plain JSON (persisted by the agent across restarts). */
+  exportBaselines(): { user: string; logins: number; sources: [string, number][]; hours: number[] }[] {
+    return [...this.accounts.values()].map((b) => ({ user: b.user, logins: b.logins, sources: [...b.sources], hours: [...b.hours] }));
+  }
+
+  /** Restores what exportBaselines produced; malformed entries are skipped. */
+  importBaselines(data: unknown): void {
+    if (!Array.isArray(data)) return;
+    for (const e of data.slice(0, 10_000)) {
+      const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+      if (typeof o.user !== 'string' || typeof o.logins !== 'number' || !Array.isArray(o.sources) || !Array.isArray(o.hours) || o.hours.length !== 24) continue;
+      const sources = new Map<string, number>();
+      for (const s of o.sources.slice(0, this.config.maxSourcesPerAccount ?? 256)) {
+        if (Array.isArray(s) && typeof s[0] === 'string' && typeof s[1] === 'number') sources.set(s[0], s[1]);
+      }
+      this.accounts.set(o.user, { user: o.user, logins: o.logins, sources, hours: o.hours.map((n) => (typeof n === 'number' ? n : 0)) });
+    }
   }
 
   /** Evaluate, then learn: the streaming use on an agent. */

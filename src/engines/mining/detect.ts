@@ -1,7 +1,7 @@
 import type { InetSocket, ProcessInfo, ProcessSnapshot } from '../../host/procfs/snapshot-types.js';
 import { isLoopback, isLoopbackOrPrivate, parseIp } from '../bruteforce/ip.js';
 import { sustainedCpu, type CpuSample, type CpuWindowOptions } from './cpu.js';
-import { findStratumUrls, hasStratumSubstring, isMinerName, poolDomainFor, type MinerIocs, type StratumUrl } from './iocs.js';
+import { findPoolDomains, findStratumUrls, hasStratumSubstring, isMinerName, poolDomainFor, type MinerIocs, type StratumUrl } from './iocs.js';
 
 export type MinerRuleId =
   /** Process name, exe or argv[0] is a known miner. */
@@ -15,7 +15,13 @@ export type MinerRuleId =
   /** Connected to the very endpoint its own stratum URL names (any address, loopback included). */
   | 'mining.stratum-peer'
   /** Sustained high CPU while holding an outbound connection. */
-  | 'mining.cpu-outbound';
+  | 'mining.cpu-outbound'
+  /** Connected to a pool address listed in the IOC list (`ip` entries), any port. */
+  | 'mining.pool-address'
+  /** Command line names a pool domain of the IOC list (no stratum scheme needed). */
+  | 'mining.pool-domain'
+  /** A config file named on the command line (`-c`, `--config`) carries a stratum URL or pool domain. */
+  | 'mining.config-pool';
 
 export interface MinerPeer {
   remoteAddress: string;
@@ -51,6 +57,29 @@ export interface MinerDetectOptions {
   cpu?: { samples: readonly CpuSample[] } & CpuWindowOptions;
   /** For `mining.cpu-outbound`: also count loopback/private peers (default false). */
   cpuCountsPrivatePeers?: boolean;
+  /** pid → config file the process was started with (path and text, read by the host adapter). */
+  configs?: ReadonlyMap<number, { path: string; text: string }>;
+}
+
+interface CmdlineFacts {
+  cmd: string;
+  urls: StratumUrl[];
+  scheme: boolean;
+  domains: { domain: string; port: number | null }[];
+}
+
+/** Per IOC list, per argv array (stable across passes of the incremental reader): the text work once. */
+const factsCache = new WeakMap<MinerIocs, WeakMap<readonly string[], CmdlineFacts>>();
+function cmdlineFacts(argv: readonly string[], iocs: MinerIocs): CmdlineFacts {
+  let byArgv = factsCache.get(iocs);
+  if (!byArgv) factsCache.set(iocs, (byArgv = new WeakMap()));
+  let f = byArgv.get(argv);
+  if (!f) {
+    const cmd = argv.join(' ');
+    f = { cmd, urls: findStratumUrls(cmd, iocs), scheme: hasStratumSubstring(cmd, iocs), domains: findPoolDomains(cmd, iocs) };
+    byArgv.set(argv, f);
+  }
+  return f;
 }
 
 const CONNECTED = new Set(['ESTABLISHED', 'SYN_SENT']);
@@ -87,8 +116,8 @@ export function detectMiners(snapshot: ProcessSnapshot, iocs: MinerIocs, options
   for (const p of snapshot.processes) {
     if (p.pid === selfPid) continue;
     const peers = peersOf(p, byInode, names);
-    const cmd = p.cmdline.join(' ');
-    const urls = findStratumUrls(cmd, iocs);
+    const facts = cmdlineFacts(p.cmdline, iocs);
+    const urls = facts.urls;
     const base = (ruleId: MinerRuleId, level: MinerFinding['level'], evidence: string): MinerFinding => ({
       ruleId,
       level,
@@ -116,9 +145,29 @@ export function detectMiners(snapshot: ProcessSnapshot, iocs: MinerIocs, options
     const label = hash === undefined ? undefined : iocs.sha256.get(hash.toLowerCase());
     if (label !== undefined) findings.push(base('mining.exe-hash', 'serious', `executable SHA-256 ${hash} is ${label}`));
 
-    if (urls.length > 0 || hasStratumSubstring(cmd, iocs)) {
+    if (urls.length > 0 || facts.scheme) {
       const what = urls.length > 0 ? urls.map((u) => u.url).join(', ') : 'a stratum scheme';
       findings.push(base('mining.stratum-cmdline', 'serious', `command line contains ${what}`));
+    }
+
+    if (urls.length === 0 && facts.domains.length > 0) {
+      // `-o pool.supportxmr.com:3333`: a pool with a pool port is a miner's argument; a bare name (ping, dig) less so.
+      const withPort = facts.domains.filter((d) => d.port !== null && iocs.ports.has(d.port));
+      const d = withPort[0] ?? facts.domains[0];
+      if (d) findings.push(base('mining.pool-domain', withPort.length > 0 ? 'serious' : 'suspicious', `command line names mining pool ${d.domain}${d.port !== null ? `:${d.port}` : ''}`));
+    }
+
+    const config = options.configs?.get(p.pid);
+    if (config) {
+      const curls = findStratumUrls(config.text, iocs, 4);
+      const cdomains = curls.length > 0 ? [] : findPoolDomains(config.text, iocs, 4);
+      const what = curls.length > 0 ? curls.map((u) => u.url).join(', ') : cdomains.map((d) => d.domain).join(', ');
+      if (what !== '') findings.push(base('mining.config-pool', 'serious', `config file ${config.path} names ${what}`));
+    }
+
+    const listed = peers.filter((x) => iocs.ips.has(x.remoteAddress));
+    if (listed.length > 0) {
+      findings.push(base('mining.pool-address', 'serious', `connected to listed pool address ${listed.map((x) => `${x.remoteAddress}:${x.remotePort}`).join(', ')}`));
     }
 
     const poolPeers = peers.filter((x) => !isLoopbackOrPrivate(x.remoteAddress) && poolDomainFor(x.names, x.remotePort, iocs) !== null);

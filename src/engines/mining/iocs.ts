@@ -1,4 +1,5 @@
 /** Miner indicator lists (rules/mining/miner-iocs.txt): parsing and lookups. */
+import { parseIp } from '../bruteforce/ip.js';
 
 export interface MinerIocs {
   names: Set<string>;
@@ -10,6 +11,8 @@ export interface MinerIocs {
   domains: Set<string>;
   httpsDomains: Set<string>;
   httpDomains: Set<string>;
+  /** Pool IP addresses (site entries): a peer on any port is a pool connection. */
+  ips: Set<string>;
 }
 
 export interface IocParseResult {
@@ -17,10 +20,10 @@ export interface IocParseResult {
   errors: { lineNo: number; text: string }[];
 }
 
-const KINDS = new Set(['name', 'sha256', 'scheme', 'port', 'domain', 'https-domain', 'http-domain']);
+const KINDS = new Set(['name', 'sha256', 'scheme', 'port', 'domain', 'https-domain', 'http-domain', 'ip']);
 
 export function emptyIocs(): MinerIocs {
-  return { names: new Set(), sha256: new Map(), schemes: [], ports: new Set(), domains: new Set(), httpsDomains: new Set(), httpDomains: new Set() };
+  return { names: new Set(), sha256: new Map(), schemes: [], ports: new Set(), domains: new Set(), httpsDomains: new Set(), httpDomains: new Set(), ips: new Set() };
 }
 
 /** Parse the `<kind> <value>` format; bad lines are reported with their number, never half-applied. */
@@ -48,6 +51,12 @@ export function parseMinerIocs(text: string): IocParseResult {
         if (!/^[a-z0-9+.-]+$/.test(v)) return bad();
         if (!iocs.schemes.includes(v)) iocs.schemes.push(v);
         break;
+      case 'ip': {
+        const ip = parseIp(v);
+        if (!ip) return bad();
+        iocs.ips.add(ip.text);
+        break;
+      }
       case 'port': {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1 || n > 65535) return bad();
@@ -75,10 +84,17 @@ export interface StratumUrl {
   port: number | null;
 }
 
+const urlRes = new WeakMap<MinerIocs, RegExp>();
+
 /** Stratum URLs in a text (command line or config file), bounded to `max` results. */
 export function findStratumUrls(text: string, iocs: MinerIocs, max = 16): StratumUrl[] {
   if (iocs.schemes.length === 0) return [];
-  const re = new RegExp(`(${iocs.schemes.map(escapeRe).join('|')})://(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9._-]+)(?::(\\d{1,5}))?`, 'gi');
+  let re = urlRes.get(iocs);
+  if (!re) {
+    re = new RegExp(`(${iocs.schemes.map(escapeRe).join('|')})://(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9._-]+)(?::(\\d{1,5}))?`, 'gi');
+    urlRes.set(iocs, re);
+  }
+  re.lastIndex = 0;
   const out: StratumUrl[] = [];
   for (const m of text.matchAll(re)) {
     const host = (m[2] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
@@ -112,4 +128,16 @@ export function poolDomainFor(names: readonly string[], port: number, iocs: Mine
     if (iocs.ports.has(port) && iocs.domains.has(d)) return d;
   }
   return null;
+}
+
+/** Pool host names of the IOC list named in a text (a command line or a miner config), with the port after `:` when present. */
+export function findPoolDomains(text: string, iocs: MinerIocs, max = 8): { domain: string; port: number | null }[] {
+  const out: { domain: string; port: number | null }[] = [];
+  for (const m of text.toLowerCase().matchAll(/[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?::(\d{1,5}))?/g)) {
+    const [host, portText] = [m[0].replace(/:\d+$/, ''), m[1]];
+    if (!iocs.domains.has(host) && !iocs.httpsDomains.has(host) && !iocs.httpDomains.has(host)) continue;
+    out.push({ domain: host, port: portText !== undefined ? Number(portText) : null });
+    if (out.length >= max) break;
+  }
+  return out;
 }

@@ -226,3 +226,17 @@ export function analyzeCommandLine(input: readonly string[] | string): CommandLi
   const text = (typeof input === 'string' ? input : input.join(' ')).slice(0, MAX_TEXT);
   return analyzeText(text, 0);
 }
+
+/**
+ * `analyzeCommandLine` memoised on the argv array: an incremental /proc reader hands the same
+ * array for an unchanged process on every pass, so the regex work is done once per program.
+ */
+const analyses = new WeakMap<readonly string[], CommandLineAnalysis>();
+export function analyzeArgvCached(argv: readonly string[]): CommandLineAnalysis {
+  let a = analyses.get(argv);
+  if (!a) {
+    a = analyzeCommandLine(argv);
+    analyses.set(argv, a);
+  }
+  return a;
+}

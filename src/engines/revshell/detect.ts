@@ -1,5 +1,5 @@
 import type { ProcessInfo, ProcessSnapshot } from '../../host/procfs/snapshot-types.js';
-import { analyzeCommandLine } from './command-line.js';
+import { analyzeArgvCached as analyze } from './command-line.js';
 import { FdGraph, type RelayPath, type RemoteSocket } from './fd-graph.js';
 import type { DetectOptions, PeerRef, ProcessRef, RelayHop, ReverseShellFinding } from './finding-types.js';
 import { isInterpreter, isRelayTool, isShell, isTerminalService, shellReadsStdin } from './process-roles.js';
@@ -119,7 +119,7 @@ export function detectReverseShells(snapshot: ProcessSnapshot, options: DetectOp
     const sockets = graph.remoteSockets(p);
     const sock = sockets[0];
     if (!sock) continue;
-    const analysis = analyzeCommandLine(p.cmdline);
+    const analysis = analyze(p.cmdline);
     const shellKids = (graph.children.get(p.pid) ?? []).filter((c) => isShell(c) && !covered.has(c.pid));
     const kid = shellKids[0];
     if (analysis.verdict === 'reverse-shell') {
@@ -158,7 +158,7 @@ export function detectReverseShells(snapshot: ProcessSnapshot, options: DetectOp
 
   for (const p of snapshot.processes) {
     if (p.pid === selfPid || covered.has(p.pid) || p.cmdline.length === 0 || isBarrier(p)) continue;
-    const analysis = analyzeCommandLine(p.cmdline);
+    const analysis = analyze(p.cmdline);
     if (analysis.verdict !== 'reverse-shell' || analysis.suggestedClass === null) continue;
     const sock = graph.remoteSockets(p)[0];
     report({

@@ -1,4 +1,4 @@
-export { analyzeCommandLine, type CommandLineAnalysis, type CommandVerdict } from './command-line.js';
+export { analyzeArgvCached, analyzeCommandLine, type CommandLineAnalysis, type CommandVerdict } from './command-line.js';
 export { detectReverseShells } from './detect.js';
 export type {
   DetectOptions,

@@ -104,8 +104,41 @@ function genericAssignments(text: string, hits: Hit[], extra: readonly string[],
     hits.push({ ruleId: 'generic-secret', provider: 'generic', offset: span[0], secret: value, confidence: h >= 4 && value.length >= 16 ? 'medium' : 'low' });
     taken.push([span[0], span[1]]);
   };
-  for (const m of text.matchAll(new RegExp(GENERIC_ASSIGNMENT.source, `${GENERIC_ASSIGNMENT.flags}d`))) consider(m[1] ?? '', m[3] ?? '', m.indices?.[3]);
+  // The assignment regex is costly at every position, so it runs only on windows around the keywords
+  // it needs (a match never crosses a line, and its name starts at most 64 characters before the keyword).
+  const re = new RegExp(GENERIC_ASSIGNMENT.source, `${GENERIC_ASSIGNMENT.flags}d`);
+  for (const [from, to] of keywordWindows(text)) {
+    for (const m of text.slice(from, to).matchAll(re)) {
+      if (m.index === 0 && from > 0 && /[A-Za-z0-9]/.test(text[from - 1] ?? '')) continue;
+      const span = m.indices?.[3];
+      consider(m[1] ?? '', m[3] ?? '', span ? [span[0] + from, span[1] + from] : undefined);
+    }
+  }
   for (const m of text.matchAll(new RegExp(GENERIC_XML_ELEMENT.source, `${GENERIC_XML_ELEMENT.flags}d`))) consider(m[1] ?? '', m[2] ?? '', m.indices?.[2]);
+}
+
+const GENERIC_KEYWORD = /password|passwd|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|credential/gi;
+
+/** Merged [from, to) windows around each credential keyword, clipped to its line. */
+function keywordWindows(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  // Keywords come in order: each line's bounds are found once, however many keywords it holds.
+  let lineStart = 0;
+  let lineEnd = -1;
+  for (const m of text.matchAll(GENERIC_KEYWORD)) {
+    const at = m.index ?? 0;
+    if (at > lineEnd) {
+      lineStart = text.lastIndexOf('\n', at) + 1;
+      lineEnd = text.indexOf('\n', at);
+      if (lineEnd < 0) lineEnd = text.length;
+    }
+    const from = Math.max(lineStart, at - 64);
+    const to = Math.min(lineEnd, at + 320);
+    const last = out[out.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
 }
 
 function looksLikeSecretValue(v: string): boolean {

@@ -6,6 +6,8 @@ import type { HostTextFile, TraceSnapshot } from './trace-snapshot.js';
 export type TraceLevel = 'serious' | 'suspicious' | 'info';
 
 export interface TraceItem {
+  /** Stable kind of finding (e.g. `cron.dangerous`): consoles translate explanations by it. */
+  code: string;
   level: TraceLevel;
   title: string;
   /** Why this item is in the report and what to check. */
@@ -98,6 +100,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
       const remote = l.host !== '' && parseIp(l.host) !== null && !isLoopbackOrPrivate(l.host);
       const level: TraceLevel = l.kind === 'user' && l.user === 'root' && remote ? 'suspicious' : 'info';
       return {
+        code: l.kind === 'boot' ? 'login.boot' : l.kind === 'failed' ? 'login.failed' : level === 'suspicious' ? 'login.root-public' : 'login.history',
         level,
         title: l.kind === 'boot' ? `boot at ${fmtTime(l.timeMs)}` : `${l.kind === 'failed' ? 'failed login' : 'login'} ${l.user} on ${l.tty}${l.host ? ` from ${l.host}` : ''}`,
         explanation: level === 'suspicious' ? 'direct root login from a public address; confirm who it was' : 'login history; look for unknown users, sources or times',
@@ -113,6 +116,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
       const pub = parseIp(a.source) !== null && !isLoopbackOrPrivate(a.source);
       const level: TraceLevel = pub && (a.user === 'root' || a.method === 'password') ? 'suspicious' : 'info';
       return {
+        code: level === 'suspicious' ? (a.user === 'root' ? 'remote.root-public' : 'remote.password-public') : 'remote.accepted',
         level,
         title: `${a.user} via ${a.method ?? 'ssh'} from ${a.source}`,
         explanation: level === 'suspicious' ? `${a.user === 'root' ? 'root' : 'password'} login from a public address: a brute-forced or stolen credential looks like this` : 'successful remote login',
@@ -128,6 +132,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
       const c = cronLineLevel(line);
       const level: TraceLevel = c.level === 'info' && isRecent(f.mtimeMs) && f.ownedByPackage !== true ? 'suspicious' : c.level;
       cronItems.push({
+        code: c.level === 'serious' ? (DANGEROUS_COMMAND.some((re) => re.test(line)) ? 'cron.dangerous' : 'cron.temp-path') : level === 'suspicious' ? 'cron.recent-unpackaged' : 'cron.entry',
         level,
         title: `${f.path}:${i + 1}`,
         explanation: level === 'suspicious' && c.level === 'info' ? 'added or changed in the last day by no package' : c.why,
@@ -144,6 +149,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
       const bin = BIN_DIRS.test(f.path) || f.path.includes('/systemd/');
       const level: TraceLevel = f.ownedByPackage ? 'info' : bin ? 'serious' : 'suspicious';
       return {
+        code: f.ownedByPackage ? 'file.package-changed' : bin ? 'file.unpackaged-program' : 'file.unpackaged-config',
         level,
         title: f.path,
         explanation: f.ownedByPackage
@@ -159,10 +165,10 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
   const accountItems: TraceItem[] = [];
   for (const a of s.accounts) {
     if (a.uid === 0 && a.name !== 'root') {
-      accountItems.push({ level: 'serious', title: `${a.name} has uid 0`, explanation: 'a second superuser account is a classic backdoor', evidence: { user: a.name, uid: a.uid, shell: a.shell } });
+      accountItems.push({ code: 'account.uid0', level: 'serious', title: `${a.name} has uid 0`, explanation: 'a second superuser account is a classic backdoor', evidence: { user: a.name, uid: a.uid, shell: a.shell } });
     }
     if (a.passwordStatus === 'empty') {
-      accountItems.push({ level: 'serious', title: `${a.name} has an empty password`, explanation: 'anyone can log in as this account where password login is allowed', evidence: { user: a.name, uid: a.uid, shell: a.shell } });
+      accountItems.push({ code: 'account.empty-password', level: 'serious', title: `${a.name} has an empty password`, explanation: 'anyone can log in as this account where password login is allowed', evidence: { user: a.name, uid: a.uid, shell: a.shell } });
     }
   }
   add('accounts', 'Suspicious accounts', accountItems);
@@ -171,6 +177,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
     'temp-executables',
     'Executables in /tmp, /var/tmp and /dev/shm',
     s.tempExecutables.map((t) => ({
+      code: t.elf ? 'temp.elf' : 'temp.script',
       level: t.elf ? 'serious' : 'suspicious',
       title: t.path,
       explanation: t.elf ? 'a compiled program in a world-writable directory: droppers and miners live here' : 'an executable script in a world-writable directory',
@@ -186,6 +193,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
     const temp = TEMP_PATH.test(` ${exec.replace(/^[^=]*=/, '')}`);
     if (e.ownedByPackage && !temp) continue;
     serviceItems.push({
+      code: temp ? 'service.temp-path' : 'service.unpackaged',
       level: temp ? 'serious' : 'suspicious',
       title: `${e.name} (enabled in ${e.wantedBy})`,
       explanation: temp ? 'service started from a temporary directory' : 'enabled service not installed by any package: confirm it is yours',
@@ -197,6 +205,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
     const active = r.lines.filter((l) => !isComment(l) && !/^\s*exit\s+0\s*$/.test(l));
     if (r.path.endsWith('/rc.local') && active.length === 0) continue;
     serviceItems.push({
+      code: 'service.init-script',
       level: active.some((l) => cronLineLevel(l).level === 'serious') ? 'serious' : 'suspicious',
       title: r.path,
       explanation: 'boot script not installed by any package',
@@ -210,6 +219,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
     const keys = f.lines.filter((l) => !isComment(l));
     const recent = isRecent(f.mtimeMs);
     keyItems.push({
+      code: recent ? 'keys.recent' : 'keys.present',
       level: recent ? 'suspicious' : 'info',
       title: `${f.path}: ${keys.length} key(s)`,
       explanation: recent ? 'changed in the last day: attackers add their key here to keep access' : 'keys that can log in; remove any you do not recognise',
@@ -225,7 +235,7 @@ export function buildTraceReport(s: TraceSnapshot, options: TraceReportOptions =
     add(
       'persistence',
       'Miner persistence',
-      hits.map((f) => ({ level: f.level, title: `${f.path}${f.lineNo ? `:${f.lineNo}` : ''}`, explanation: f.detail, evidence: { path: f.path, kind: f.kind, line: f.line ?? '' } })),
+      hits.map((f) => ({ code: `persistence.${f.kind}`, level: f.level, title: `${f.path}${f.lineNo ? `:${f.lineNo}` : ''}`, explanation: f.detail, evidence: { path: f.path, kind: f.kind, line: f.line ?? '' } })),
     );
     cleanup = cleanupPlan(hits);
   }

@@ -4,6 +4,7 @@
  */
 import { comparatorFor, parseEcosystem, type VersionComparator, type VersionScheme } from './ecosystem.js';
 import { isRunningKernel, kernelTie, runningKernelVersion, type KernelTie } from './kernel.js';
+import { cachedComparator } from './cached-compare.js';
 import { evaluateAffectedPackage } from './osv-range.js';
 import type { Advisory, AffectedPackage } from './osv-types.js';
 
@@ -203,7 +204,8 @@ function judge(ctx: Context, entry: IndexEntry, cands: Candidate[]): AdvisoryMat
  */
 export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | Iterable<Advisory>): AdvisoryMatch[] {
   const eco = parseEcosystem(host.osEcosystem);
-  const compare = comparatorFor(eco);
+  const plain = comparatorFor(eco);
+  const compare = eco.scheme && plain ? cachedComparator(eco.scheme, plain) : undefined;
   if (!eco.os || !eco.scheme || !compare) throw new Error(`not an OS ecosystem with a known version scheme: ${host.osEcosystem}`);
   const index = advisories instanceof AdvisoryIndex ? advisories : buildOsIndex(advisories, eco.key);
   const scheme = eco.scheme;
@@ -218,7 +220,6 @@ export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | 
 
   // (advisory id, affected entry) → candidates, keeping record order for stable output.
   const groups = new Map<IndexEntry, Candidate[]>();
-  const matchedByBinary = new Set<string>();
   const add = (entry: IndexEntry, cand: Candidate): void => {
     const list = groups.get(entry);
     if (list) list.push(cand);
@@ -228,8 +229,10 @@ export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | 
   for (const pkg of host.packages) {
     const tie = kernelTie(eco.scheme, pkg);
     const withTie = (c: Omit<Candidate, 'tie'>): Candidate => (tie ? { ...c, tie } : c);
+    // Advisories this package matched by its binary name (then not again through its source).
+    const byBinary = new Set<string>();
     for (const entry of index.lookup(eco.key, pkg.name)) {
-      matchedByBinary.add(`${entry.advisory.id}\u0000${pkg.name}\u0000${pkg.version}`);
+      byBinary.add(entry.advisory.id);
       add(entry, withTie({ pkg, by: 'binary', version: pkg.version }));
     }
     const src = parseSource(pkg);
@@ -237,7 +240,7 @@ export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | 
     for (const { name, binaryVersion } of sourceNames(eco.scheme, src.name)) {
       if (name === pkg.name) continue;
       for (const entry of index.lookup(eco.key, name)) {
-        if (matchedByBinary.has(`${entry.advisory.id}\u0000${pkg.name}\u0000${pkg.version}`)) continue;
+        if (byBinary.has(entry.advisory.id)) continue;
         // Debian records give source versions; a binNMU'd binary ("+b1") still has its source's.
         const version = binaryVersion ? pkg.version : (src.version ?? pkg.version);
         add(entry, withTie({ pkg, by: 'source', version }));

@@ -28,15 +28,29 @@ function sortEvents(events: readonly RangeEvent[], cmp: VersionComparator): Rang
   });
 }
 
+/** Sorted events and limits of a range, per comparator: ranges are shared by every host matched. */
+const prepared = new WeakMap<AffectedRange, { cmp: VersionComparator; sorted: RangeEvent[]; limits: RangeEvent[] }>();
+
+function prepare(range: AffectedRange, cmp: VersionComparator): { sorted: RangeEvent[]; limits: RangeEvent[] } {
+  const hit = prepared.get(range);
+  if (hit && hit.cmp === cmp) return hit;
+  const p = {
+    cmp,
+    limits: range.events.filter((e) => e.type === 'limit'),
+    sorted: sortEvents(
+      range.events.filter((e) => e.type !== 'limit'),
+      cmp,
+    ),
+  };
+  prepared.set(range, p);
+  return p;
+}
+
 /** Evaluates one range. SEMVER ranges use SemVer; ECOSYSTEM ranges need `compare`. */
 export function evaluateRange(range: AffectedRange, version: string, compare?: VersionComparator): RangeVerdict {
   const cmp = comparatorForRange(range, compare);
-  const limits = range.events.filter((e) => e.type === 'limit');
+  const { limits, sorted } = prepare(range, cmp);
   if (limits.length > 0 && !limits.some((l) => l.version === '*' || cmp(version, l.version) < 0)) return { affected: false };
-  const sorted = sortEvents(
-    range.events.filter((e) => e.type !== 'limit'),
-    cmp,
-  );
   let affected = false;
   for (const e of sorted) {
     if (e.type === 'introduced') {

@@ -2,8 +2,8 @@
 import type { CandidateSource } from './dictionary.js';
 import type { PasswordRule } from './password-rules.js';
 
-export type WeakpassService = 'system' | 'redis' | 'postgresql' | 'mysql';
-export type WeakpassKind = 'weak_password' | 'empty_password' | 'unauthorized_access' | 'trust_authentication';
+export type WeakpassService = 'system' | 'redis' | 'postgresql' | 'mysql' | 'mongodb' | 'memcached' | 'elasticsearch' | 'tomcat' | 'rsync' | 'svn' | 'vsftpd';
+export type WeakpassKind = 'weak_password' | 'empty_password' | 'unauthorized_access' | 'trust_authentication' | 'exposed_secret_file';
 
 export interface WeakpassFinding {
   kind: WeakpassKind;

@@ -13,7 +13,11 @@ export type ServiceAuthResult =
   | { status: 'any_password'; target: string; account: string }
   | { status: 'weak_password'; target: string; account: string; tried: number; candidate: Candidate }
   | { status: 'not_found'; target: string; account: string; tried: number }
-  | { status: 'error'; target: string; account: string; reason: string };
+  | { status: 'error'; target: string; account: string; reason: string }
+  /** The account logs in with an empty password. */
+  | { status: 'empty_password'; target: string; account: string }
+  /** The service asked for credentials before answering (the secure outcome of an open-access probe). */
+  | { status: 'auth_required'; target: string; account: string; detail?: string };
 
 export function redisFindings(r: ServiceAuthResult, dict: WeakDictionary): WeakpassFinding[] {
   if (r.status === 'no_auth') {

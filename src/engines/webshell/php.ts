@@ -514,6 +514,13 @@ function scanMisc(st: PhpState): void {
       hit(st, 'php.non-alphanumeric-code', 'high', 'code written without letters or digits (non-alphanumeric obfuscation)', { from: at, to: at + 40 });
     }
   }
+  // A dangerous name stored reversed, in a file that mentions strrev (even inside a string split at
+  // run time, where no constant evaluation reaches): the name is hidden by reversal.
+  const reversed = REVERSED_NAMES.exec(st.text);
+  if (reversed && /strrev/i.test(st.text)) {
+    const name = [...reversed[0].toLowerCase()].reverse().join('');
+    hit(st, 'php.reversed-function-name', 'medium', `hides the name ${name}() reversed, next to strrev`, { from: reversed.index, to: reversed.index + reversed[0].length });
+  }
   const lower = st.text.toLowerCase();
   for (const marker of SHELL_MARKERS) {
     const at = lower.indexOf(marker);
@@ -527,6 +534,9 @@ function scanMisc(st: PhpState): void {
     hit(st, 'php.non-ascii-identifiers', 'medium', `${weird.length} identifiers made of non-ASCII bytes (obfuscator output)`, { from: at, to: at + 16 });
   }
 }
+
+/** Dangerous function names written backwards (create_function, system, passthru, shell_exec, assert, base64_decode, gzinflate, proc_open). */
+const REVERSED_NAMES = /noitcnuf_etaerc|metsys|urhtssap|cexe_llehs|tressa|edoced_46esab|etalfnizg|nepo_corp/i;
 
 const NOT_REQUEST_VARS = new Set(['this', 'GLOBALS', '_SERVER', '_GET', '_POST', '_REQUEST', '_COOKIE', '_FILES', '_ENV', '_SESSION', 'argv', 'argc', 'php_errormsg', 'http_response_header']);
 

@@ -69,6 +69,30 @@ describe('FileTailer', () => {
     expect(lines).toEqual(['one', 'two', 'three']);
   });
 
+  it('resumes at a persisted position, and reads a file replaced while stopped from its start', async () => {
+    writeFileSync(log, 'seen 1\n');
+    const first = make();
+    await first.poll();
+    appendFileSync(log, 'seen 2\npart');
+    await first.poll();
+    const pos = first.position;
+    await first.stop();
+    expect(lines).toEqual(['seen 2']);
+    appendFileSync(log, 'ial\nafter\n');
+    lines = [];
+    tailer = new FileTailer({ path: log, resume: pos, onLine: (l) => lines.push(l.text) });
+    await tailer.poll();
+    expect(lines).toEqual(['partial', 'after']);
+    const pos2 = tailer.position;
+    await tailer.stop();
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, 'new file\n');
+    lines = [];
+    tailer = new FileTailer({ path: log, resume: pos2, onLine: (l) => lines.push(l.text) });
+    await tailer.poll();
+    expect(lines).toEqual(['new file']);
+  });
+
   it('bounds line length', async () => {
     writeFileSync(log, `${'x'.repeat(50_000)}\nshort\n`);
     make({ fromStart: true, maxLineBytes: 100 });

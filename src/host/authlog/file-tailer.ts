@@ -11,8 +11,20 @@ export interface FileTailerOptions {
   maxLineBytes?: number;
   /** Bytes read per poll at most, so one huge append cannot stall the agent (default 4 MiB). */
   maxBytesPerPoll?: number;
+  /**
+   * Where a previous run stopped (from `position`). Same file (device + inode) and not truncated:
+   * reading continues there; a different file (rotated while stopped): read from its start.
+   */
+  resume?: TailPosition | null;
   onLine: (line: SplitLine) => void;
   onError?: (err: Error) => void;
+}
+
+/** A persisted read offset: the file is identified by device and inode, not by name. */
+export interface TailPosition {
+  dev: number;
+  ino: number;
+  pos: number;
 }
 
 interface OpenFile {
@@ -35,6 +47,7 @@ export class FileTailer {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private firstOpen = true;
+  private stoppedAt: TailPosition | null = null;
 
   constructor(private readonly opts: FileTailerOptions) {
     this.splitter = new LineSplitter(opts.maxLineBytes ?? 8192);
@@ -54,8 +67,15 @@ export class FileTailer {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.polling;
+    this.stoppedAt = this.position;
     await this.file?.handle.close();
     this.file = null;
+  }
+
+  /** Offset of the next unread byte of the followed file (complete lines only), for persistence. */
+  get position(): TailPosition | null {
+    if (!this.file) return this.stoppedAt ?? this.opts.resume ?? null;
+    return { dev: this.file.dev, ino: this.file.ino, pos: this.file.pos - this.splitter.pendingBytes };
   }
 
   /** One check-and-read pass; concurrent calls share the running pass. */
@@ -80,7 +100,9 @@ export class FileTailer {
       if (!st) return;
       const handle = await open(this.opts.path, 'r');
       const hst = await handle.stat();
-      const pos = this.firstOpen && !this.opts.fromStart ? hst.size : 0;
+      const r = this.firstOpen ? this.opts.resume : null;
+      let pos = this.firstOpen && !this.opts.fromStart ? hst.size : 0;
+      if (r) pos = r.dev === hst.dev && r.ino === hst.ino ? (r.pos <= hst.size ? r.pos : 0) : 0;
       this.firstOpen = false;
       this.file = { handle, dev: hst.dev, ino: hst.ino, pos };
     } else if (st && st.size < this.file.pos) {

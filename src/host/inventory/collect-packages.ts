@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { HostFs } from './fs-read.js';
 import type { SoftwareItem } from './inventory-types.js';
+import { RPMDB_SQLITE_PATHS, readRpmdbSqlite } from './rpmdb-sqlite.js';
 import { parseApkInstalled, parseDpkgStatus, parseRpmQuery, RPM_QUERY_FORMAT } from './parse-packages.js';
 
 /** dpkg from its status database; install time = mtime of the package's file list. */
@@ -23,10 +24,24 @@ async function dpkg(fs: HostFs): Promise<SoftwareItem[]> {
 }
 
 /**
- * rpm through `rpm -qa` when an rpm database exists: the rpm library reads every backend
- * (BerkeleyDB, ndb, sqlite) exactly; without the binary the source is reported as a warning.
+ * rpm: an rpmdb.sqlite (RHEL 9, Fedora) is read directly — package header blobs parsed here, no
+ * shelling out. BerkeleyDB (RHEL ≤ 8) and ndb (SUSE) databases go through `rpm -qa`, which reads every
+ * backend exactly; without the binary the source is reported as a warning.
  */
 async function rpm(fs: HostFs): Promise<SoftwareItem[]> {
+  for (const p of RPMDB_SQLITE_PATHS) {
+    if (!(await fs.exists(p))) continue;
+    try {
+      const r = await readRpmdbSqlite(fs.path(p));
+      if (r) {
+        if (r.bad > 0) fs.warn(`${p}: ${r.bad} package header(s) could not be parsed`);
+        return r.items;
+      }
+    } catch (err) {
+      fs.warn(`${p}: cannot read (${err instanceof Error ? err.message : String(err)}); trying rpm -qa`);
+    }
+    break;
+  }
   const hasDb = (await fs.exists('/var/lib/rpm')) || (await fs.exists('/usr/lib/sysimage/rpm'));
   if (!hasDb || fs.root !== '/') return [];
   const out = await new Promise<string | null>((resolve) => {

@@ -3,6 +3,7 @@ import { collectAccounts } from './collect-accounts.js';
 import { collectCron } from './collect-cron.js';
 import { collectLanguagePackages, DEFAULT_APP_ROOTS } from './collect-lang-packages.js';
 import { collectOsPackages } from './collect-packages.js';
+import { collectPackageProcesses, DEFAULT_PACKAGE_PROCESS_BOUNDS } from './collect-package-processes.js';
 import { collectProcessesAndPorts } from './collect-processes.js';
 import { collectModules, collectServices } from './collect-services.js';
 import { collectHardware, collectHostname, collectInterfaces, collectOs } from './collect-system.js';
@@ -54,6 +55,13 @@ export async function collectHostInventory(opts: CollectOptions = {}): Promise<H
     }),
   );
   const osPackages = await guarded(fs, 'packages', [], () => collectOsPackages(fs));
+  const related = await guarded(fs, 'related processes', new Map<string, number[]>(), () =>
+    collectPackageProcesses(fs, processes.map((p) => p.pid), { procRoot, ...DEFAULT_PACKAGE_PROCESS_BOUNDS }),
+  );
+  for (const s of osPackages) {
+    const pids = s.source === 'dpkg' ? related.get(s.name) : undefined;
+    if (pids?.length) s.pids = pids;
+  }
   const langPackages = await guarded(fs, 'language packages', [], () =>
     collectLanguagePackages(fs, { appRoots: opts.appRoots ?? DEFAULT_APP_ROOTS, maxDepth: 8, maxDirs: 20_000, maxItems: opts.maxLanguagePackages ?? 20_000 }),
   );

@@ -88,6 +88,8 @@ export interface SoftwareItem {
   path?: string;
   /** Epoch ms. */
   installTime?: number;
+  /** Running processes that have one of this package's files mapped (dpkg hosts; bounded). */
+  pids?: number[];
 }
 
 export interface CronItem {

@@ -5,8 +5,11 @@ import { classifyFdTarget, parseCmdline, parseProcStat, parseStatusUid, parseTty
 const CAT_STAT = '11535 (cat) R 11524 11524 9202 0 -1 4194304 101 0 0 0 0 0 0 0 20 0 1 0 59089 3133440 385 18446744073709551615 94908942082048 94908942101929 140721583911472 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 94908942117936 94908942119552 94909626011648 140721583917794 140721583917814 140721583917814 140721583919083 0';
 
 describe('parseProcStat', () => {
-  it('reads pid, comm, ppid and start time', () => {
-    expect(parseProcStat(CAT_STAT)).toEqual({ pid: 11535, comm: 'cat', state: 'R', ppid: 11524, startTime: 59089 });
+  it('reads pid, comm, ppid, group, session, cpu ticks and start time', () => {
+    expect(parseProcStat(CAT_STAT)).toEqual({ pid: 11535, comm: 'cat', state: 'R', ppid: 11524, pgrp: 11524, session: 9202, cpuTicks: 0, startTime: 59089 });
+    // utime (field 14) = 7, stime (field 15) = 5
+    const busy = CAT_STAT.replace('101 0 0 0 0 0 0 0 20', '101 0 0 0 7 5 0 0 20');
+    expect(parseProcStat(busy)?.cpuTicks).toBe(12);
   });
 
   it('survives spaces and parentheses in comm', () => {

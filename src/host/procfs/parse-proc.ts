@@ -5,6 +5,11 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group and session ids (fields 5 and 6). */
+  pgrp: number;
+  session: number;
+  /** utime + stime in clock ticks (fields 14 and 15). */
+  cpuTicks: number;
   /** Clock ticks since boot. */
   startTime: number;
 }
@@ -25,7 +30,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const ppid = Number(rest[1]);
   const startTime = Number(rest[19]);
   if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isFinite(startTime)) return null;
-  return { pid, comm, state, ppid, startTime };
+  const pgrp = Number(rest[2]);
+  const session = Number(rest[3]);
+  const cpuTicks = Number(rest[11]) + Number(rest[12]);
+  return { pid, comm, state, ppid, pgrp: Number.isInteger(pgrp) ? pgrp : 0, session: Number.isInteger(session) ? session : 0, cpuTicks: Number.isFinite(cpuTicks) ? cpuTicks : 0, startTime };
 }
 
 /** Real uid from /proc/<pid>/status (`Uid:\treal\teffective\tsaved\tfs`). */

@@ -19,9 +19,9 @@ export interface ReadSnapshotOptions {
   selfPid?: number;
 }
 
-const INET_TABLES: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+export const INET_TABLES: InetProto[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 
-function tryRead(path: string): string | null {
+export function tryRead(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -29,7 +29,7 @@ function tryRead(path: string): string | null {
   }
 }
 
-function tryReadlink(path: string): string | null {
+export function tryReadlink(path: string): string | null {
   try {
     return readlinkSync(path);
   } catch {
@@ -37,7 +37,8 @@ function tryReadlink(path: string): string | null {
   }
 }
 
-function readFds(procRoot: string, pid: number, maxFds: number): { fds: FdEntry[]; skipped: number; truncated: boolean } | null {
+/** Open fds of one process, classified; null when the fd directory is unreadable. */
+export function readFds(procRoot: string, pid: number, maxFds: number): { fds: FdEntry[]; skipped: number; truncated: boolean } | null {
   let names: string[];
   try {
     names = readdirSync(`${procRoot}/${pid}/fd`);

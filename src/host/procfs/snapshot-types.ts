@@ -93,3 +93,30 @@ export interface ProcessSnapshot {
   unixSockets: UnixSocket[];
   stats: SnapshotStats;
 }
+
+/** One reading of a process's CPU time (utime + stime of /proc/<pid>/stat). */
+export interface ProcessCpuSample {
+  pid: number;
+  /** Start time in ticks: distinguishes a reused pid. */
+  startTime: number;
+  timeMs: number;
+  cpuTicks: number;
+}
+
+/** What one incremental pass did; `maxChunkMs` is the longest stretch it ran without yielding. */
+export interface IncrementalStats {
+  processes: number;
+  statReads: number;
+  metadataReads: number;
+  fdReads: number;
+  chunks: number;
+  maxChunkMs: number;
+}
+
+export interface IncrementalSnapshot extends ProcessSnapshot {
+  /** CPU samples per process over the reader's window, oldest first per process. */
+  cpuSamples: ProcessCpuSample[];
+  /** pid → CPU use over the last interval, as a fraction of one core (absent on first sight). */
+  recentCores: Map<number, number>;
+  pass: IncrementalStats;
+}

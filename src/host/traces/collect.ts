@@ -12,7 +12,7 @@ import type {
   TempExecutable,
   TraceSnapshot,
 } from '../../engines/traces/trace-snapshot.js';
-import { readBounded, readDpkgOwnedPaths, readTextFile, tryLstat, tryReaddir, walkBounded } from './fs-bounded.js';
+import { ownedAmong, readBounded, readTextFile, tryLstat, tryReaddir, walkBounded } from './fs-bounded.js';
 import { parseWtmp } from './wtmp.js';
 
 export interface CollectTracesOptions {
@@ -60,7 +60,6 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
   const maxLines = options.maxLinesPerFile ?? 500;
   const truncatedSections: string[] = [];
   const unreadable: string[] = [];
-  const owned = readDpkgOwnedPaths(at('/var/lib/dpkg/info'));
 
   // --- logins (wtmp, btmp)
   const logins = [];
@@ -93,7 +92,7 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
   const cronFiles = ['/etc/crontab', ...tryReaddir(at('/etc/cron.d')).map((n) => `/etc/cron.d/${n}`)];
   for (const dir of ['/var/spool/cron/crontabs', '/var/spool/cron']) cronFiles.push(...tryReaddir(at(dir)).map((n) => `${dir}/${n}`));
   for (const f of cronFiles) {
-    const t = readTextFile(at(f), f, maxLines, owned);
+    const t = readTextFile(at(f), f, maxLines);
     if (t) cron.push(t);
   }
 
@@ -145,9 +144,8 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
     for (const name of tryReaddir(at(dir))) {
       const p = `${dir}/${name}`;
       if (UNIT_RE.test(name)) {
-        const t = readTextFile(at(p), p, maxLines, owned);
-        // Package-owned units under /lib are the distribution's; only foreign ones are kept.
-        if (t && !(dir !== '/etc/systemd/system' && t.ownedByPackage) && !seenUnits.has(p)) {
+        const t = readTextFile(at(p), p, maxLines);
+        if (t && !seenUnits.has(p)) {
           seenUnits.add(p);
           systemdUnits.push(t);
         }
@@ -159,14 +157,14 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
           } catch {
             continue;
           }
-          enabledUnits.push({ name: link, wantedBy: name, target, ownedByPackage: owned.has(target) || owned.has(`/lib/systemd/system/${link}`) || owned.has(`/usr/lib/systemd/system/${link}`) });
+          enabledUnits.push({ name: link, wantedBy: name, target, ownedByPackage: false });
         }
       }
     }
   }
   const rcScripts: HostTextFile[] = [];
   for (const p of ['/etc/rc.local', ...tryReaddir(at('/etc/init.d')).map((n) => `/etc/init.d/${n}`)]) {
-    const t = readTextFile(at(p), p, maxLines, owned);
+    const t = readTextFile(at(p), p, maxLines);
     if (t) rcScripts.push(t);
   }
 
@@ -184,7 +182,7 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
       if (nowMs - Math.max(stats.mtimeMs, stats.ctimeMs) > recentMs) return;
       if (recentFiles.length >= maxRecent) return;
       const display = root === '/' ? path : path.slice(root.replace(/\/$/, '').length);
-      recentFiles.push({ path: display, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, mode: stats.mode, ownedByPackage: owned.has(display) });
+      recentFiles.push({ path: display, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size, mode: stats.mode, ownedByPackage: false });
     });
     walkBudget -= r.visited;
     if (r.truncated && !truncatedSections.includes('recentFiles')) truncatedSections.push('recentFiles');
@@ -205,6 +203,16 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
     if ((r.truncated || tempExecutables.length >= maxTemp) && !truncatedSections.includes('tempExecutables')) truncatedSections.push('tempExecutables');
   }
 
+  // --- package ownership, looked up only for the paths found above
+  const unitPaths = (name: string) => [`/lib/systemd/system/${name}`, `/usr/lib/systemd/system/${name}`];
+  const candidates = new Set<string>([...cron, ...systemdUnits, ...rcScripts, ...recentFiles].map((f) => f.path));
+  for (const e of enabledUnits) for (const p of [e.target, ...unitPaths(e.name)]) candidates.add(p);
+  const owned = ownedAmong(at('/var/lib/dpkg/info'), candidates);
+  for (const f of [...cron, ...systemdUnits, ...rcScripts, ...recentFiles]) f.ownedByPackage = owned.has(f.path);
+  for (const e of enabledUnits) e.ownedByPackage = [e.target, ...unitPaths(e.name)].some((p) => owned.has(p));
+  // Package-owned units under /lib are the distribution's; only foreign ones are kept.
+  const foreignUnits = systemdUnits.filter((u) => u.path.startsWith('/etc/systemd/system/') || !u.ownedByPackage);
+
   return {
     hostname: options.hostname ?? osHostname(),
     collectedAtMs: nowMs,
@@ -213,7 +221,7 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
     acceptedLogins,
     accounts,
     cron,
-    systemdUnits,
+    systemdUnits: foreignUnits,
     enabledUnits,
     rcScripts,
     authorizedKeys,

@@ -119,3 +119,37 @@ export function readDpkgOwnedPaths(infoDir: string, maxEntries = 2_000_000): Set
   }
   return owned;
 }
+
+/**
+ * Which of `candidates` some package lists in /var/lib/dpkg/info/*.list. Reads one list at a time
+ * and keeps only matches, so memory stays small (the full path set of a Debian host is ~100 MB of
+ * strings in V8, too much for the agent's budget).
+ */
+export function ownedAmong(infoDir: string, candidates: ReadonlySet<string>): Set<string> {
+  const owned = new Set<string>();
+  if (candidates.size === 0) return owned;
+  for (const name of tryReaddir(infoDir)) {
+    if (!name.endsWith('.list')) continue;
+    let text: string;
+    try {
+      text = readFileSync(join(infoDir, name), 'utf8');
+    } catch {
+      continue;
+    }
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line === '' || line === '/.') continue;
+      if (candidates.has(line)) owned.add(line);
+      // Merged /usr (Debian 12): a package lists /bin/x while the file is found at /usr/bin/x, and vice versa.
+      if (/^\/(bin|sbin|lib|lib32|lib64|libx32)\//.test(line)) {
+        if (candidates.has(`/usr${line}`)) owned.add(`/usr${line}`);
+      } else if (/^\/usr\/(bin|sbin|lib)\//.test(line) && candidates.has(line.slice(4))) owned.add(line.slice(4));
+    }
+    if (owned.size === candidates.size) break;
+  }
+  return owned;
+}

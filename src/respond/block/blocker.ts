@@ -10,6 +10,8 @@ export interface BlockerOptions {
   backend?: BlockBackendName;
   /** Refuse loopback addresses unless set (blocking 127.0.0.1 breaks the host's own services). */
   allowLoopback?: boolean;
+  /** nftables table name (default `vigil`). */
+  nftTable?: string;
   now?: () => number;
 }
 
@@ -43,7 +45,7 @@ export class Blocker {
     const runner = options.runner ?? execRunner();
     let name = options.backend;
     if (name === undefined) name = (await commandExists(runner, ['nft', '--version'])) ? 'nftables' : 'iptables';
-    const backend = name === 'nftables' ? new NftBackend(runner) : new IptablesBackend(runner);
+    const backend = name === 'nftables' ? new NftBackend(runner, options.nftTable) : new IptablesBackend(runner);
     return new Blocker(backend, options.allowLoopback ?? false, options.now ?? Date.now);
   }
 

@@ -4,7 +4,8 @@ import { BlockCommandError, type BlockBackend, type BlockedAddress } from './typ
 export const NFT_TABLE = 'vigil';
 
 /** Vigil's own table: two timeout sets, dropped in input (sources) and output (destinations, e.g. pools). */
-const TABLE_SCRIPT = `table inet ${NFT_TABLE} {
+function tableScript(table: string): string {
+  return `table inet ${table} {
   set block4 { type ipv4_addr; flags timeout; }
   set block6 { type ipv6_addr; flags timeout; }
   chain input {
@@ -24,6 +25,7 @@ const TABLE_SCRIPT = `table inet ${NFT_TABLE} {
   }
 }
 `;
+}
 
 interface NftSetElem {
   elem?: { val?: string; timeout?: number; expires?: number };
@@ -36,7 +38,13 @@ interface NftJson {
 export class NftBackend implements BlockBackend {
   readonly name = 'nftables' as const;
 
-  constructor(private readonly runner: CommandRunner) {}
+  /** `table`: nftables table name (default `vigil`; tests use their own so clean-up is exact). */
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly table = NFT_TABLE,
+  ) {
+    if (!/^[A-Za-z][\w-]{0,31}$/.test(table)) throw new Error(`invalid nftables table name ${JSON.stringify(table.slice(0, 40))}`);
+  }
 
   private async nft(args: string[], input?: string): Promise<string> {
     const argv = ['nft', ...args];
@@ -46,29 +54,29 @@ export class NftBackend implements BlockBackend {
   }
 
   async ensure(): Promise<void> {
-    const r = await this.runner.run(['nft', 'list', 'table', 'inet', NFT_TABLE]);
+    const r = await this.runner.run(['nft', 'list', 'table', 'inet', this.table]);
     if (r.code === 0) return;
-    await this.nft(['-f', '-'], TABLE_SCRIPT);
+    await this.nft(['-f', '-'], tableScript(this.table));
   }
 
   async block(ip: string, family: 4 | 6, seconds: number): Promise<void> {
     await this.ensure();
     const set = family === 4 ? 'block4' : 'block6';
     // `add` keeps an existing element's old timeout: delete first so a re-block restarts the timer.
-    await this.runner.run(['nft', 'delete', 'element', 'inet', NFT_TABLE, set, `{ ${ip} }`]);
+    await this.runner.run(['nft', 'delete', 'element', 'inet', this.table, set, `{ ${ip} }`]);
     const elem = seconds > 0 ? `{ ${ip} timeout ${seconds}s }` : `{ ${ip} }`;
-    await this.nft(['add', 'element', 'inet', NFT_TABLE, set, elem]);
+    await this.nft(['add', 'element', 'inet', this.table, set, elem]);
   }
 
   async unblock(ip: string, family: 4 | 6): Promise<boolean> {
-    const r = await this.runner.run(['nft', 'delete', 'element', 'inet', NFT_TABLE, family === 4 ? 'block4' : 'block6', `{ ${ip} }`]);
+    const r = await this.runner.run(['nft', 'delete', 'element', 'inet', this.table, family === 4 ? 'block4' : 'block6', `{ ${ip} }`]);
     return r.code === 0;
   }
 
   async list(nowMs: number): Promise<BlockedAddress[]> {
     const out: BlockedAddress[] = [];
     for (const set of ['block4', 'block6']) {
-      const r = await this.runner.run(['nft', '-j', 'list', 'set', 'inet', NFT_TABLE, set]);
+      const r = await this.runner.run(['nft', '-j', 'list', 'set', 'inet', this.table, set]);
       if (r.code !== 0) continue;
       const json = JSON.parse(r.stdout) as NftJson;
       for (const item of json.nftables ?? []) {
@@ -86,6 +94,6 @@ export class NftBackend implements BlockBackend {
   }
 
   async teardown(): Promise<void> {
-    await this.runner.run(['nft', 'delete', 'table', 'inet', NFT_TABLE]);
+    await this.runner.run(['nft', 'delete', 'table', 'inet', this.table]);
   }
 }

@@ -7,6 +7,11 @@ import * as m0005 from './0005-alerts.js';
 import * as m0006 from './0006-vulns.js';
 import * as m0008 from './0008-leaks.js';
 import * as m0007 from './0007-baseline.js';
+import * as m0017vulsettings from './0017-vul-settings.js';
+import * as m0014notify from './0014-notifications.js';
+import * as m0021bruteforce from './0021-bruteforce-login.js';
+import * as m0031searchcond from './0031-asset-search-conditions.js';
+import * as m0025baselinestrategies from './0025-baseline-strategies.js';
 
 /** Forward-only, versioned migrations; names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +23,11 @@ const migrations: Record<string, Migration> = {
   '0006-vulns': m0006,
   '0008-leaks': m0008,
   '0007-baseline': m0007,
+  '0017-vul-settings': m0017vulsettings,
+  '0014-notifications': m0014notify,
+  '0021-bruteforce-login': m0021bruteforce,
+  '0031-asset-search-conditions': m0031searchcond,
+  '0025-baseline-strategies': m0025baselinestrategies,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
+import { BatchInstallCard } from './BatchInstallCard.js';
 import { EXPIRY_DAYS, VENDORS, installCommands, type InstallCodeItem } from './install-commands.js';
 
 interface CodeForm {
@@ -173,6 +174,9 @@ export function AgentInstallPage() {
           },
         ]}
       />
+      <div style={{ marginTop: 16 }}>
+        <BatchInstallCard codes={codes} onCodeCreated={() => void refresh()} />
+      </div>
     </>
   );
 }

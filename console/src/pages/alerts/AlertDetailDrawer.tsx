@@ -2,6 +2,7 @@ import { Alert, Button, Descriptions, Drawer, Steps, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { detailsOf, type SuspEvent } from './alert-api.js';
 import { AlertLevelTag, AlertStatusTag } from './AlertTags.js';
+import { EvidenceView } from './EvidenceView.js';
 
 /** One alert: the process chain (shell first, then its ancestors), fds, network peer and relay hops. */
 export function AlertDetailDrawer({ alert, onClose, onHandle }: { alert: SuspEvent | undefined; onClose: () => void; onHandle: (a: SuspEvent) => void }) {
@@ -49,7 +50,7 @@ export function AlertDetailDrawer({ alert, onClose, onHandle }: { alert: SuspEve
             {alert.MarkMisRules ? <Descriptions.Item label={t('alerts.whitelist')}>{alert.MarkMisRules}</Descriptions.Item> : null}
             {alert.OperateMsg && !alert.OperateErrorCode ? <Descriptions.Item label={t('alerts.operateMsg')}>{alert.OperateMsg}</Descriptions.Item> : null}
             <Descriptions.Item label={t('alerts.evidence')}>
-              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{d.evidence ?? alert.Desc}</Typography.Paragraph>
+              <EvidenceView text={d.evidence ?? alert.Desc} />
             </Descriptions.Item>
           </Descriptions>
           {d.processChain?.length ? (

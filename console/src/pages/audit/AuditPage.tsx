@@ -10,6 +10,7 @@ import { downloadText } from '../../util/download.js';
 import { auditEventsToCsv, auditEventsToJson } from './audit-export.js';
 import { buildLookupParams, type AuditFilterValues } from './audit-query.js';
 import { AuditFilters } from './AuditFilters.js';
+import { AuditForwarding } from './AuditForwarding.js';
 import { AuditTable } from './AuditTable.js';
 
 function exportName(extension: string): string {
@@ -22,6 +23,7 @@ export function AuditPage() {
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [nextToken, setNextToken] = useState<string | undefined>();
   const [loading, setLoading] = useState(false);
+  const [forwardingReload, setForwardingReload] = useState(0);
   const filtersRef = useRef<AuditFilterValues>({});
   // Guards against an older search's answer landing after a newer one.
   const generation = useRef(0);
@@ -63,7 +65,14 @@ export function AuditPage() {
         intro={t('audit.intro')}
         extra={
           <Space>
-            <Button icon={<ReloadOutlined />} onClick={() => search(filtersRef.current)} data-testid="audit-refresh">
+            <Button
+              icon={<ReloadOutlined />}
+              onClick={() => {
+                search(filtersRef.current);
+                setForwardingReload((n) => n + 1);
+              }}
+              data-testid="audit-refresh"
+            >
               {t('common.refresh')}
             </Button>
             <Button
@@ -99,6 +108,7 @@ export function AuditPage() {
           <Typography.Text type="secondary">{t('audit.noMore')}</Typography.Text>
         )}
       </Flex>
+      <AuditForwarding reloadKey={forwardingReload} />
     </>
   );
 }

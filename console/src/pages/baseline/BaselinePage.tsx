@@ -1,5 +1,5 @@
 import { ReloadOutlined, ScanOutlined } from '@ant-design/icons';
-import { App, Button, Segmented, Space, Table, type TableColumnsType } from 'antd';
+import { App, Button, Segmented, Space, Table, Tabs, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
@@ -8,6 +8,8 @@ import { useApiErrorHandler } from '../../components/use-api-error.js';
 import { STATUS, type WarningSummary, type WarningSummaryResponse } from './baseline-api.js';
 import { LevelTag } from './LevelTag.js';
 import { RiskDrawer } from './RiskDrawer.js';
+import { StrategyPanel } from './StrategyPanel.js';
+import { WeakSourcesPanel } from './WeakSourcesPanel.js';
 
 /** 基线检查 Baseline: risks by policy with warning counts per level; drill into hosts and checks. */
 export function BaselinePage() {
@@ -83,18 +85,33 @@ export function BaselinePage() {
           </Space>
         }
       />
-      <Segmented
-        style={{ marginBottom: 16 }}
-        value={status}
-        onChange={(v) => setStatus(Number(v))}
-        options={[
-          { label: t('baseline.status.failed'), value: STATUS.failed },
-          { label: t('baseline.status.ignored'), value: STATUS.ignored },
-          { label: t('baseline.status.passed'), value: STATUS.passed },
+      <Tabs
+        data-testid="baseline-tabs"
+        items={[
+          {
+            key: 'risks',
+            label: t('baseline.tabRisks'),
+            children: (
+              <>
+                <Segmented
+                  style={{ marginBottom: 16 }}
+                  value={status}
+                  onChange={(v) => setStatus(Number(v))}
+                  options={[
+                    { label: t('baseline.status.failed'), value: STATUS.failed },
+                    { label: t('baseline.status.ignored'), value: STATUS.ignored },
+                    { label: t('baseline.status.passed'), value: STATUS.passed },
+                  ]}
+                  data-testid="baseline-status"
+                />
+                <Table<WarningSummary> rowKey="RiskId" loading={loading} columns={columns} dataSource={risks} pagination={{ pageSize: 20 }} data-testid="baseline-risks" />
+              </>
+            ),
+          },
+          { key: 'strategies', label: t('baseline.tabStrategies'), children: <StrategyPanel /> },
+          { key: 'weak', label: t('baseline.tabWeakSources'), children: <WeakSourcesPanel /> },
         ]}
-        data-testid="baseline-status"
       />
-      <Table<WarningSummary> rowKey="RiskId" loading={loading} columns={columns} dataSource={risks} pagination={{ pageSize: 20 }} data-testid="baseline-risks" />
       <RiskDrawer risk={open} onClose={() => setOpen(undefined)} onChanged={() => void refresh()} />
     </>
   );

@@ -63,3 +63,37 @@ export interface CheckWarningDetail {
 
 /** Sas RiskStatus codes. */
 export const STATUS = { failed: 1, verifying: 2, passed: 3, ignored: 6 } as const;
+
+export interface Strategy {
+  Id: number;
+  Name: string;
+  CycleDays: number;
+  StartTime: string;
+  EndTime: string;
+  RiskSubTypeName: string;
+  EcsCount: number;
+}
+
+export interface StrategyResponse {
+  Strategies: Strategy[];
+}
+
+export const CYCLE_DAYS = [1, 2, 3, 5, 7, 15, 30] as const;
+
+/** Policies shipped in rules/baseline plus the built-in weak-password checks. */
+export const SHIPPED_POLICIES = ['vigil_debian_essentials', 'vigil_rhel_essentials', 'vigil_redis', 'vigil_mysql', 'vigil_postgresql', 'vigil_nginx', 'vigil_vsftpd', 'vigil_rsync', 'vigil_weakpass'] as const;
+
+/** The weak-password sources (check ids of the vigil_weakpass policy). */
+export const WEAK_SOURCES = [
+  { key: 'system', checkId: 990001 },
+  { key: 'redis', checkId: 990002 },
+  { key: 'postgresql', checkId: 990003 },
+  { key: 'mysql', checkId: 990004 },
+  { key: 'mongodb', checkId: 990005 },
+  { key: 'memcached', checkId: 990006 },
+  { key: 'elasticsearch', checkId: 990007 },
+  { key: 'tomcat', checkId: 990008 },
+  { key: 'rsync', checkId: 990009 },
+  { key: 'svn', checkId: 990010 },
+  { key: 'vsftpd', checkId: 990011 },
+] as const;

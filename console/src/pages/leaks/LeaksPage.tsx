@@ -9,6 +9,7 @@ import { canDisable, type LeakDealType, type LeakItem, type LeakListResponse, ty
 import { LeakDetailDrawer } from './LeakDetailDrawer.js';
 import { LeakSourcesCard } from './LeakSourcesCard.js';
 import { LeakStatusTag } from './LeakStatusTag.js';
+import { WebshellCard } from './WebshellCard.js';
 
 const PAGE_SIZE = 20;
 
@@ -23,6 +24,7 @@ export function LeaksPage() {
   const [loading, setLoading] = useState(false);
   const [busy, setBusy] = useState<number | undefined>();
   const [detailId, setDetailId] = useState<number | undefined>();
+  const [reloadKey, setReloadKey] = useState(0);
 
   const refresh = useCallback(async () => {
     setLoading(true);
@@ -63,7 +65,14 @@ export function LeaksPage() {
         title={t('leaks.title')}
         intro={t('leaks.intro')}
         extra={
-          <Button icon={<ReloadOutlined />} onClick={() => void refresh()} loading={loading}>
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => {
+              setReloadKey((k) => k + 1);
+              void refresh();
+            }}
+            loading={loading}
+          >
             {t('common.refresh')}
           </Button>
         }
@@ -126,6 +135,7 @@ export function LeaksPage() {
           ]}
         />
       </Card>
+      <WebshellCard reloadKey={reloadKey} />
       <LeakDetailDrawer id={detailId} onClose={() => setDetailId(undefined)} />
     </>
   );

@@ -1,9 +1,9 @@
-import { Button, Input, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Input, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
-import { NECESSITY_COLORS, STATUS_COLORS, vulInfo, type VulFilters, type VulRecord } from './vul-api.js';
+import { NECESSITY_COLORS, STATUS_COLORS, vulInfo, type FixPreview, type VulFilters, type VulRecord } from './vul-api.js';
 
 /** Hosts affected by one advisory, with their packages and the ignore / verify / fix buttons. */
 export function VulHostRows({ name, filters, onChanged }: { name: string; filters: VulFilters; onChanged: () => void }) {
@@ -12,6 +12,7 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
   const [rows, setRows] = useState<VulRecord[]>([]);
   const [loading, setLoading] = useState(false);
   const [reason, setReason] = useState('');
+  const { modal } = App.useApp();
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -45,6 +46,35 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
     }
   };
 
+  /** The agent's own dry run (apt-get -s / dnf --assumeno / apk --simulate) in a dialog. */
+  const preview = async (rec: VulRecord) => {
+    try {
+      const r = await callAction<{ Previews: FixPreview[] }>('ModifyOperateVul', { Type: 'cve', OperateType: 'vul_fix_preview', Info: vulInfo(rec.Name, rec.Uuid) });
+      const p = r.Previews[0];
+      modal.info({
+        title: t('vulns.previewTitle'),
+        width: 640,
+        content: (
+          <div data-testid="vul-preview-content">
+            {p?.Error ? <Typography.Text type="danger">{p.Error}</Typography.Text> : null}
+            {p?.Command ? <Typography.Paragraph code>{p.Command}</Typography.Paragraph> : null}
+            {p && !p.Error && p.Changes.length === 0 ? <Typography.Paragraph>{t('vulns.previewNoChange')}</Typography.Paragraph> : null}
+            <ul>
+              {(p?.Changes ?? []).map((c) => (
+                <li key={`${c.Action}-${c.Name}`}>
+                  {t(`vulns.change.${c.Action}`, { defaultValue: c.Action })} {c.Name} {c.From} {c.To ? `→ ${c.To}` : ''}
+                </li>
+              ))}
+            </ul>
+            {p?.ExtraPackages.length ? <Typography.Paragraph type="warning">{t('vulns.previewExtra', { list: p.ExtraPackages.join(', ') })}</Typography.Paragraph> : null}
+          </div>
+        ),
+      });
+    } catch (error) {
+      onError(error);
+    }
+  };
+
   const columns: TableColumnsType<VulRecord> = [
     {
       title: t('vulns.host'),
@@ -68,6 +98,12 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
               {p.Name} {p.FullVersion} <Typography.Text code>{p.UpdateCmd}</Typography.Text>
             </span>
           ))}
+          {r.RelatedProcesses.length ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`vul-procs-${r.Uuid}`}>
+              {t('vulns.processes')}: {r.RelatedProcesses.slice(0, 8).map((p) => `${p.Name} (${p.Pid})`).join(', ')}
+              {r.RelatedProcesses.length > 8 ? ` … +${r.RelatedProcesses.length - 8}` : ''}
+            </Typography.Text>
+          ) : null}
         </Space>
       ),
     },
@@ -81,7 +117,7 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
             {t(`vulns.statusName.${r.Status}`, { defaultValue: String(r.Status) })}
           </Tag>
           {r.Reason ? <Typography.Text type="secondary">{r.Reason}</Typography.Text> : null}
-          {r.ResultMessage ? <Typography.Text type="danger">{r.ResultMessage}</Typography.Text> : null}
+          {r.ResultMessage ? <Typography.Text type={r.Status === 7 || r.Status === 6 ? 'secondary' : 'danger'} style={{ whiteSpace: 'pre-wrap' }}>{r.ResultMessage}</Typography.Text> : null}
         </Space>
       ),
     },
@@ -109,6 +145,11 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
           <Button size="small" onClick={() => void operate(r, 'vul_verify')} data-testid={`vul-verify-${r.Uuid}`}>
             {t('vulns.verify')}
           </Button>
+          {r.Status === 1 || r.Status === 2 ? (
+            <Button size="small" onClick={() => void preview(r)} data-testid={`vul-preview-${r.Uuid}`}>
+              {t('vulns.preview')}
+            </Button>
+          ) : null}
           {r.Status === 1 || r.Status === 2 ? (
             <Popconfirm title={t('vulns.fixConfirm', { cmd: r.ExtendContentJson.RpmEntityList.map((p) => p.UpdateCmd).join('; ') })} onConfirm={() => void operate(r, 'vul_fix')}>
               <Button size="small" type="primary" data-testid={`vul-fix-${r.Uuid}`}>

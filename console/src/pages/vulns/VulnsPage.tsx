@@ -1,5 +1,5 @@
-import { ReloadOutlined, ScanOutlined } from '@ant-design/icons';
-import { App, Button, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { DownloadOutlined, ReloadOutlined, ScanOutlined, SettingOutlined } from '@ant-design/icons';
+import { App, Button, Input, Popconfirm, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
 import { NECESSITY_COLORS, type GroupedVul, type VulFilters } from './vul-api.js';
 import { VulHostRows } from './VulHostRows.js';
+import { VulSettingsDrawer } from './VulSettingsDrawer.js';
 
 /** 漏洞修复 Vulnerabilities: advisories with urgency counts and tags; expand a row for its hosts. */
 export function VulnsPage() {
@@ -19,6 +20,10 @@ export function VulnsPage() {
   const [filters, setFilters] = useState<VulFilters>({ necessity: '', dealed: 'n' });
   const [loading, setLoading] = useState(false);
   const [scanning, setScanning] = useState(false);
+  const [drawer, setDrawer] = useState(false);
+  const [wlReason, setWlReason] = useState('');
+  const [exporting, setExporting] = useState(false);
+  const [exportLink, setExportLink] = useState<{ link: string; name: string } | null>(null);
   const generation = useRef(0);
 
   const load = useCallback(async () => {
@@ -59,6 +64,39 @@ export function VulnsPage() {
     }
   };
 
+  const whitelist = async (g: GroupedVul) => {
+    try {
+      await callAction('ModifyCreateVulWhitelist', { Whitelist: JSON.stringify([{ Name: g.Name, Type: 'cve', AliasName: g.AliasName }]), Reason: wlReason });
+      void message.success(t('vulns.whitelistAdded', { name: g.Name }));
+      setWlReason('');
+      await load();
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  /** ExportVul with the list's filters, then DescribeVulExportInfo until the file is ready. */
+  const exportList = async () => {
+    setExporting(true);
+    setExportLink(null);
+    try {
+      const job = await callAction<{ Id: number }>('ExportVul', { Type: 'cve', ...(filters.necessity ? { Necessity: filters.necessity } : {}), ...(filters.dealed ? { Dealed: filters.dealed } : {}) });
+      for (let i = 0; i < 120; i++) {
+        const info = await callAction<{ ExportStatus: string; Link: string; FileName: string; Message: string }>('DescribeVulExportInfo', { ExportId: job.Id });
+        if (info.ExportStatus === 'success') {
+          setExportLink({ link: info.Link, name: info.FileName });
+          return;
+        }
+        if (info.ExportStatus === 'failed') throw new Error(info.Message || 'export failed');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } catch (error) {
+      onError(error);
+    } finally {
+      setExporting(false);
+    }
+  };
+
   const count = (n: number, level: string) => (n > 0 ? <Tag color={NECESSITY_COLORS[level]}>{n}</Tag> : <Typography.Text type="secondary">0</Typography.Text>);
   const columns: TableColumnsType<GroupedVul> = [
     {
@@ -80,6 +118,22 @@ export function VulnsPage() {
     { title: t('vulns.necessity.later'), key: 'later', render: (_: unknown, g) => <span data-testid={`vul-later-${g.Name}`}>{count(g.LaterCount, 'later')}</span> },
     { title: t('vulns.necessity.nntf'), key: 'nntf', render: (_: unknown, g) => count(g.NntfCount, 'nntf') },
     { title: t('vulns.handled'), key: 'handled', render: (_: unknown, g) => <span data-testid={`vul-handled-${g.Name}`}>{g.HandledCount}</span> },
+    {
+      title: t('vulns.actions'),
+      key: 'actions',
+      render: (_: unknown, g) => (
+        <Popconfirm
+          title={t('vulns.whitelistTitle')}
+          description={<Input placeholder={t('vulns.reason')} value={wlReason} onChange={(e) => setWlReason(e.target.value)} data-testid="vul-whitelist-reason" />}
+          onConfirm={() => void whitelist(g)}
+          okButtonProps={{ 'data-testid': 'vul-whitelist-confirm' } as Record<`data-${string}`, string>}
+        >
+          <Button size="small" onClick={(e) => e.stopPropagation()} data-testid={`vul-whitelist-${g.Name}`}>
+            {t('vulns.addWhitelist')}
+          </Button>
+        </Popconfirm>
+      ),
+    },
   ];
 
   return (
@@ -92,12 +146,27 @@ export function VulnsPage() {
             <Button icon={<ReloadOutlined />} onClick={() => void load()} data-testid="vulns-refresh">
               {t('common.refresh')}
             </Button>
+            <Button icon={<SettingOutlined />} onClick={() => setDrawer(true)} data-testid="vulns-settings">
+              {t('vulns.whitelistSettings')}
+            </Button>
+            <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList()} data-testid="vulns-export">
+              {t('vulns.export')}
+            </Button>
             <Button type="primary" icon={<ScanOutlined />} loading={scanning} onClick={() => void scan()} data-testid="vulns-scan">
               {t('vulns.scan')}
             </Button>
           </Space>
         }
       />
+      <VulSettingsDrawer open={drawer} onClose={() => setDrawer(false)} onChanged={() => void load()} />
+      {exportLink ? (
+        <Typography.Paragraph>
+          {t('vulns.exportReady')}{' '}
+          <a href={exportLink.link} download={exportLink.name} data-testid="vulns-export-link">
+            {exportLink.name}
+          </a>
+        </Typography.Paragraph>
+      ) : null}
       <Space style={{ marginBottom: 12 }} wrap>
         <Select
           style={{ width: 200 }}

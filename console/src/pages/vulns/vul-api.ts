@@ -18,6 +18,22 @@ export interface RpmEntity {
   FullVersion: string;
   MatchDetail: string;
   UpdateCmd: string;
+  Pid: string;
+}
+
+export interface RelatedProcess {
+  Package: string;
+  Pid: number;
+  Name: string;
+  Path: string;
+}
+
+export interface FixPreview {
+  Uuid: string;
+  Command: string;
+  Changes: Array<{ Action: string; Name: string; From: string; To: string }>;
+  ExtraPackages: string[];
+  Error: string;
 }
 
 export interface VulRecord {
@@ -30,6 +46,7 @@ export interface VulRecord {
   Necessity: string;
   Reason: string;
   ResultMessage: string;
+  RelatedProcesses: RelatedProcess[];
   ExtendContentJson: { RpmEntityList: RpmEntity[]; cveList: string[] };
 }
 

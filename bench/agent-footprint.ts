@@ -1,0 +1,79 @@
+/**
+ * Agent footprint while idle: the real agent bundle (dist/agent/vigil-agent.mjs) enrolled with an
+ * install code to a local server, then its RSS and CPU sampled from /proc over a period (default
+ * 600 s = the 10-minute target run). The first inventory snapshot and the first scans are part of
+ * the window only if --warmup is 0 (default: 60 s warm-up first).
+ *
+ *   npm run bench:agent -- [--seconds 600] [--warmup 60]
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { popClient } from '../test/helpers/sdk.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+const SECONDS = arg('seconds', 600);
+const WARMUP = arg('warmup', 60);
+const TCK = 100;
+
+const home = mkdtempSync(join(tmpdir(), 'vigil-footprint-'));
+const agentHome = join(home, 'agent');
+const server = spawn(process.execPath, ['bin/vigil.js', 'server', '--home', join(home, 'server'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' } });
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    const m = /Vigil listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+    if (m) resolve(m[1] as string);
+  });
+  server.on('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)));
+});
+const key = JSON.parse(spawnSync(process.execPath, ['bin/vigil.js', 'admin', 'create-accesskey', '--home', join(home, 'server'), '--json'], { encoding: 'utf8' }).stdout) as { AccessKeyId: string; AccessKeySecret: string };
+const api = popClient(url, key.AccessKeyId, key.AccessKeySecret);
+const code = (await api.request('AddInstallCode', {}, { method: 'POST' })).CaptchaCode as string;
+
+const bundle = 'dist/agent/vigil-agent.mjs';
+execFileSync(process.execPath, [bundle, 'install', '--server', url, '--code', code, '--home', agentHome, '--no-service'], { stdio: 'inherit' });
+const agent = spawn(process.execPath, [bundle, 'run', '--home', agentHome], { stdio: 'ignore' });
+const pid = agent.pid as number;
+
+function cpuSec(): number {
+  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TCK;
+}
+function rssMb(): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+const processes = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+
+console.log(`agent pid ${pid}; warm-up ${WARMUP} s, then ${SECONDS} s of sampling; ${processes} processes on this host`);
+await new Promise((r) => setTimeout(r, WARMUP * 1000));
+const load0 = loadavg();
+const c0 = cpuSec();
+const t0 = Date.now();
+const rss: number[] = [];
+while (Date.now() - t0 < SECONDS * 1000) {
+  rss.push(rssMb());
+  await new Promise((r) => setTimeout(r, 5000));
+}
+const wall = (Date.now() - t0) / 1000;
+const cpuPct = ((cpuSec() - c0) / wall) * 100;
+const load1 = loadavg();
+const avg = rss.reduce((a, b) => a + b, 0) / rss.length;
+console.log('\n| window | host processes | agent RSS avg / max MB | agent CPU (% of one core, average) | load avg before → after |');
+console.log('|---|---|---|---|---|');
+console.log(`| ${wall.toFixed(0)} s after ${WARMUP} s warm-up | ${processes} | ${avg.toFixed(1)} / ${Math.max(...rss).toFixed(1)} | ${cpuPct.toFixed(2)} | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`);
+console.log(`${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}`);
+
+agent.kill('SIGTERM');
+await new Promise((r) => agent.once('exit', r));
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+rmSync(home, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,97 @@
+/**
+ * Agent CPU with the live detectors on (issue 3 target: <= 2 % of one core on average) and the
+ * longest event-loop block, on a host running ~300 extra processes: idle `sleep`s, a few idle
+ * shells and some processes holding loopback TCP connections (nc clients, python clients).
+ * The agent's real detection loop (`startDetection`: periodic scan every 2 s + exec trigger from
+ * the netlink process connector where available) runs in this process; its CPU is measured with
+ * process.cpuUsage over the window and the loop delay with perf_hooks.monitorEventLoopDelay.
+ * Everything started is killed at the end; the listener is on 127.0.0.1.
+ *
+ *   node --import tsx bench/detector-cpu.ts [seconds=60] [processes=300]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { startDetection } from '../src/agent/detect-feature.js';
+import { listPids } from '../src/host/procfs/read-snapshot.js';
+
+const seconds = Number(process.argv[2] ?? 60);
+const extra = Number(process.argv[3] ?? 300);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const home = mkdtempSync(join(tmpdir(), 'vigil-detector-cpu-'));
+const children: ChildProcess[] = [];
+const conns: Socket[] = [];
+const listener = createServer((s) => {
+  conns.push(s);
+  s.on('error', () => undefined);
+});
+await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+const port = (listener.address() as { port: number }).port;
+
+function start(argv: string[]): void {
+  const [bin, ...args] = argv;
+  const c = spawn(bin as string, args, { stdio: 'ignore', detached: true, env: { ...process.env, HOME: home } });
+  c.on('error', () => undefined);
+  children.push(c);
+}
+
+const sockets = 10;
+const shells = 10;
+for (let i = 0; i < sockets / 2; i++) start(['nc', '127.0.0.1', String(port)]);
+for (let i = 0; i < sockets / 2; i++) start(['python3', '-c', `import socket,time\ns=socket.create_connection(('127.0.0.1',${port}))\ntime.sleep(3600)`]);
+for (let i = 0; i < shells; i++) start(['bash', '--norc', '--noprofile', '-c', 'sleep 3600; true']);
+for (let i = 0; i < extra - sockets - 2 * shells; i++) start(['sleep', '3600']);
+await sleep(3000);
+const processCount = listPids().length;
+
+let scans = 0;
+const detection = startDetection({
+  link: { flush: () => undefined },
+  queue: { push: (kind, data) => ({ seq: 0, kind, time: 0, data }) },
+  log: () => undefined,
+  home,
+  isPaused: () => {
+    scans++;
+    return false;
+  },
+});
+// Warm-up: the first scans read every process once.
+await sleep(5000);
+const loadBefore = load();
+scans = 0;
+const h = monitorEventLoopDelay({ resolution: 1 });
+h.enable();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await sleep(seconds * 1000);
+const used = process.cpuUsage(cpu0);
+const wallMs = performance.now() - t0;
+h.disable();
+const loadAfter = load();
+detection.stop();
+
+for (const c of children) {
+  try {
+    process.kill(-(c.pid as number), 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+for (const c of conns) c.destroy();
+await new Promise((r) => listener.close(r));
+rmSync(home, { recursive: true, force: true });
+
+const cpuPct = ((used.user + used.system) / 1000 / wallMs) * 100;
+const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString()}`);
+console.log(`load before ${loadBefore} / after ${loadAfter}; processes on host ${processCount}; detection mode ${detection.mode}`);
+console.log('| window s | scans | agent CPU % of one core | user ms | system ms | loop delay p50 ms | p99 ms | max ms |');
+console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  `| ${(wallMs / 1000).toFixed(0)} | ${scans} | ${cpuPct.toFixed(2)} | ${(used.user / 1000).toFixed(0)} | ${(used.system / 1000).toFixed(0)} | ${ms(h.percentile(50))} | ${ms(h.percentile(99))} | ${ms(h.max)} |`,
+);
