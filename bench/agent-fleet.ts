@@ -23,6 +23,11 @@ function arg(name: string, def: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 }
 const AGENTS = arg('agents', 2000);
+// A socket reset while thousands of links churn must not end the run: count and report it.
+let uncaught = 0;
+process.on('uncaughtException', (err) => {
+  if (++uncaught <= 5) console.log(`uncaught in the load generator: ${err.stack ?? String(err)}`);
+});
 const STEADY_S = arg('steady', 120);
 const HEARTBEAT_S = arg('heartbeat', 30);
 const INVENTORY_EVERY_S = arg('inventory-every', 600);
@@ -173,6 +178,7 @@ console.log('|---|---|---|---|---|---|---|---|');
 console.log(
   `| ${AGENTS} | ${wallS.toFixed(0)} s (heartbeat ${HEARTBEAT_S} s, inventory every ${INVENTORY_EVERY_S} s, ${SOFTWARE} packages + 100 processes per host) | ${serverCpuPct.toFixed(1)} | ${(rss.reduce((a, b) => a + b, 0) / Math.max(rss.length, 1)).toFixed(0)} / ${Math.max(...rss).toFixed(0)} | ${pct(50)} / ${pct(99)} / ${(lat[lat.length - 1] ?? 0).toFixed(1)} | ${snapshotsSent - snaps0} | ${genCpuPct.toFixed(1)} % | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`,
 );
+console.log(`\nlink warnings ${linkWarnings}, uncaught errors in the generator ${uncaught}`);
 console.log(`\nenroll ${enrollS.toFixed(1)} s; ramp + first inventories settled in ${settleS.toFixed(0)} s; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}`);
 
 for (const t of timers) clearTimeout(t);

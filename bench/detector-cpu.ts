@@ -50,11 +50,13 @@ await sleep(3000);
 const processCount = listPids().length;
 
 let scans = 0;
+const passes: { fdReads: number; statReads: number; metadataReads: number; maxChunkMs: number; chunks: number; engineMs: number }[] = [];
 const detection = startDetection({
   link: { flush: () => undefined },
   queue: { push: (kind, data) => ({ seq: 0, kind, time: 0, data }) },
   log: () => undefined,
   home,
+  onScan: (snap, engineMs) => passes.push({ ...snap.pass, engineMs }),
   isPaused: () => {
     scans++;
     return false;
@@ -64,6 +66,7 @@ const detection = startDetection({
 await sleep(5000);
 const loadBefore = load();
 scans = 0;
+passes.length = 0;
 const h = monitorEventLoopDelay({ resolution: 1 });
 h.enable();
 const cpu0 = process.cpuUsage();
@@ -94,4 +97,10 @@ console.log('| window s | scans | agent CPU % of one core | user ms | system ms 
 console.log('|---|---|---|---|---|---|---|---|');
 console.log(
   `| ${(wallMs / 1000).toFixed(0)} | ${scans} | ${cpuPct.toFixed(2)} | ${(used.user / 1000).toFixed(0)} | ${(used.system / 1000).toFixed(0)} | ${ms(h.percentile(50))} | ${ms(h.percentile(99))} | ${ms(h.max)} |`,
+);
+const avg = (f: (p: (typeof passes)[number]) => number): string => (passes.reduce((a, p) => a + f(p), 0) / Math.max(1, passes.length)).toFixed(1);
+const max = (f: (p: (typeof passes)[number]) => number): string => Math.max(0, ...passes.map(f)).toFixed(1);
+console.log(
+  `per scan (avg): stat reads ${avg((p) => p.statReads)}, metadata reads ${avg((p) => p.metadataReads)}, fd-table reads ${avg((p) => p.fdReads)}, chunks ${avg((p) => p.chunks)}; ` +
+    `longest reader chunk ${max((p) => p.maxChunkMs)} ms; engines ${avg((p) => p.engineMs)} ms avg, ${max((p) => p.engineMs)} ms max`,
 );

@@ -356,6 +356,8 @@ export class BruteForceFeature {
     const canonical = parseIp(ip)?.text;
     if (!canonical) throw new Error(`not an IP address: ${JSON.stringify(ip.slice(0, 64))}`);
     const removed = await b.unblock(canonical);
+    // An administrator's unblock is a pardon: only fresh failures block the source again.
+    if (reason === 'manual') this.detector?.forget(canonical);
     this.ledger = this.ledger.filter((e) => e.ip !== canonical);
     this.saveLedger();
     const data: UnblockEventData = { ip: canonical, reason };

@@ -111,10 +111,10 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   const repeatMs = o.repeatMs ?? 60_000;
   const lastSent = new Map<string, number>();
   let failures = 0;
-  // What can be part of a reverse shell or a miner: its fd table is re-read on every pass.
+  // What can be part of a reverse shell or a miner: its fd table (and its family's: the parent of a
+  // shell is where a class-3 interpreter sits) is re-read on every pass.
   const isSeed = (p: ProcessInfo): boolean =>
     isShell(p) ||
-    isInterpreter(p) ||
     isRelayTool(p) ||
     analyzeArgvCached(p.cmdline).verdict === 'reverse-shell' ||
     isMinerName(p.comm, iocs) !== null ||
@@ -123,13 +123,13 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   const evidence = new MinerEvidence({ busyCores: 0.5, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
   let running = false;
-  let again = false;
+  let again: 'full' | 'light' | null = null;
   let stopped = false;
-  const scanOnce = async (): Promise<void> => {
+  const scanOnce = async (light: boolean): Promise<void> => {
     if (o.isPaused()) return;
     let snap: IncrementalSnapshot;
     try {
-      snap = await reader.read();
+      snap = await reader.read({ light });
     } catch (err) {
       if (failures++ % 100 === 0) o.log('warn', 'process snapshot failed', { error: (err as Error).message });
       return;
@@ -159,27 +159,26 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     o.onScan?.(snap, performance.now() - t0);
   };
   // One scan at a time; a trigger during a scan runs one more scan right after it.
-  const scan = (): void => {
+  const scan = (mode: 'full' | 'light'): void => {
     if (stopped) return;
     if (running) {
-      again = true;
+      again = again === 'full' || mode === 'full' ? 'full' : 'light';
       return;
     }
     running = true;
-    void scanOnce()
+    void scanOnce(mode === 'light')
       .catch((err: unknown) => {
         if (failures++ % 100 === 0) o.log('warn', 'detection scan failed', { error: (err as Error).message });
       })
       .finally(() => {
         running = false;
-        if (again) {
-          again = false;
-          scan();
-        }
+        const next = again;
+        again = null;
+        if (next) scan(next);
       });
   };
 
-  const timer = setInterval(scan, o.intervalMs ?? 2_000);
+  const timer = setInterval(() => scan('full'), o.intervalMs ?? 2_000);
   timer.unref();
 
   let pending: NodeJS.Timeout | null = null;
@@ -196,7 +195,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     if (!isWatchedCommand(comm)) return;
     pending = setTimeout(() => {
       pending = null;
-      scan();
+      scan('light');
     }, o.execScanDelayMs ?? 150);
     pending.unref();
   };

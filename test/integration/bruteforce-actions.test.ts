@@ -70,7 +70,7 @@ describe.each(['sqlite', 'postgres'] as const)('brute-force actions on %s', (dia
     const a = await svc.agentConfig(t.accountId, hostA);
     expect(a.rules).toEqual([{ id: String(own.CreateAntiBruteForceRule.RuleId), name: 'strict-a', failures: 3, windowSeconds: 30, blockSeconds: 20, services: ['sshd'], allowlist: ['192.0.2.0/24'] }]);
     const b = await svc.agentConfig(t.accountId, hostB);
-    expect(b.rules.map((r) => [r.name, r.failures, r.windowSeconds, r.blockSeconds])).toEqual([['default', 5, 600, 21_600]]);
+    expect(b.rules.map((r) => [r.name, r.failures, r.windowSeconds, r.blockSeconds, r.services])).toEqual([['default', 5, 600, 21_600, undefined]]);
 
     // Moving host B into the strict rule; a host belongs to one rule.
     await call('ModifyAntiBruteForceRule', { Id: own.CreateAntiBruteForceRule.RuleId, UuidList: [hostA, hostB], FailCount: 4 });

@@ -130,12 +130,14 @@ const json = <T>(text: string, fallback: T): T => {
   }
 };
 
-function servicesOf(p: RuleProtocols): AgentAuthService[] | undefined {
+/** Log services a rule counts; undefined = all (every protocol on, the default). */
+export function servicesOf(p: RuleProtocols): AgentAuthService[] | undefined {
+  if (p.Ssh === 'on' && p.Rdp === 'on' && p.SqlServer === 'on') return undefined;
   // SSH → sshd; SqlServer → database logins (MySQL/MariaDB logs on Linux); RDP has no Linux log.
   const s: AgentAuthService[] = [];
   if (p.Ssh === 'on') s.push('sshd');
   if (p.SqlServer === 'on') s.push('mysql');
-  return s.length === 3 ? undefined : s;
+  return s;
 }
 
 /**

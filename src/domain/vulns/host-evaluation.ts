@@ -114,6 +114,7 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
     const byKey = new Map(existing.map((r) => [`${r.advisory_id}\u0000${r.package}`, r]));
     const maxRow = await tx.selectFrom('vul_findings').select((eb) => eb.fn.max('id').as('m')).where('account_id', '=', accountId).executeTakeFirst();
     let nextId = Number(maxRow?.m ?? 0) + 1;
+    const seenOnly: number[] = [];
     for (const [key, w] of wanted) {
       const prior = byKey.get(key);
       if (!prior) {
@@ -127,6 +128,19 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
       const keep = prior.status === VUL_STATUS.ignored || prior.status === VUL_STATUS.fixing;
       const status = keep ? prior.status : w.status;
       const changed = status !== prior.status || w.installed_version !== prior.installed_version || w.fixed_version !== prior.fixed_version;
+      const same =
+        !changed &&
+        w.advisory_package === prior.advisory_package &&
+        w.ecosystem === prior.ecosystem &&
+        w.necessity === prior.necessity &&
+        w.necessity_json === prior.necessity_json &&
+        w.tags === prior.tags &&
+        w.kernel === prior.kernel;
+      if (same) {
+        // Only "last seen" moves: batched below (a re-evaluation mostly finds the same findings).
+        seenOnly.push(prior.id);
+        continue;
+      }
       await tx
         .updateTable('vul_findings')
         .set({ ...w, status, last_ts: now, ...(changed ? { modify_ts: now } : {}), ...(status !== prior.status && !keep && prior.status !== VUL_STATUS.verifying ? { result_code: '', result_message: '' } : {}) })
@@ -135,6 +149,9 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
         .where('advisory_id', '=', prior.advisory_id)
         .where('package', '=', prior.package)
         .execute();
+    }
+    for (let i = 0; i < seenOnly.length; i += 500) {
+      await tx.updateTable('vul_findings').set({ last_ts: now }).where('account_id', '=', accountId).where('uuid', '=', uuid).where('id', 'in', seenOnly.slice(i, i + 500)).execute();
     }
     for (const [key, prior] of byKey) {
       if (whitelisted.has(prior.advisory_id)) {

@@ -94,6 +94,15 @@ describe('BruteForceDetector', () => {
     expect(d.observe(ok('203.0.113.20', 5)).map((f) => f.ruleId)).toEqual(['bruteforce.success-after-failures']);
   });
 
+  it('forget() lets a source be blocked again by fresh failures only', () => {
+    const d = new BruteForceDetector({ rules: [RULE] });
+    const hits = [0, 1, 2, 3, 4].flatMap((s) => d.observe(fail('203.0.113.30', s)));
+    expect(hits.filter((f) => f.block)).toHaveLength(1);
+    d.forget('203.0.113.30');
+    expect([5, 6, 7, 8].flatMap((s) => d.observe(fail('203.0.113.30', s)))).toEqual([]);
+    expect(d.observe(fail('203.0.113.30', 9)).map((f) => f.block?.ip)).toEqual(['203.0.113.30']);
+  });
+
   it('rejects invalid rules and allowlist entries', () => {
     expect(validateRule({ id: 'x', failures: 0, windowSeconds: 10, blockSeconds: 10 })).not.toEqual([]);
     expect(() => new BruteForceDetector({ rules: [RULE], allowlist: ['10.0.0.0/33'] })).toThrow(/allowlist/);

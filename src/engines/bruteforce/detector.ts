@@ -112,6 +112,11 @@ export class BruteForceDetector {
     this.maxKept = Math.max(saf.minFailures, ...config.rules.map((r) => r.failures)) + 1;
   }
 
+  /** Forgets a source (failures and running blocks), e.g. after an administrator unblocked it. */
+  forget(source: string): void {
+    this.sources.delete(source);
+  }
+
   get trackedSources(): number {
     return this.sources.size;
   }

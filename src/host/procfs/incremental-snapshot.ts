@@ -15,6 +15,7 @@
  * and yields to the event loop (setImmediate) whenever a chunk has run `chunkMs`.
  */
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { hasRemotePeer, parseProcNetInet, parseProcNetUnix } from './parse-net.js';
@@ -75,6 +76,7 @@ export class IncrementalProcReader {
   /** Outbound sockets nobody is known to hold → when they were first seen. */
   private readonly pending = new Map<number, { uid: number; sinceMs: number }>();
   private pass = 0;
+  private tables: { inet: Map<number, InetSocket>; unix: Map<number, UnixSocket>; namespaces: number } | null = null;
 
   constructor(options: IncrementalReaderOptions = {}) {
     this.o = {
@@ -102,8 +104,14 @@ export class IncrementalProcReader {
     if (this.execs.size < 65536) this.execs.add(pid);
   }
 
-  async read(): Promise<IncrementalSnapshot> {
+  /**
+   * One pass. A `light` pass (for exec events) reads stat and metadata only of new and exec'd
+   * processes, fds of those, their families and young seeds, and the socket tables only when a
+   * socket inode it read is not in the last ones; everything else comes from the cache.
+   */
+  async read(options: { light?: boolean } = {}): Promise<IncrementalSnapshot> {
     const { procRoot } = this.o;
+    const light = options.light === true && this.tables !== null;
     const pass = ++this.pass;
     const stats = { processes: 0, statReads: 0, metadataReads: 0, fdReads: 0, chunks: 1, maxChunkMs: 0 };
     let chunkStart = performance.now();
@@ -126,11 +134,19 @@ export class IncrementalProcReader {
     const uptimeTicks = Number((tryRead(`${procRoot}/uptime`) ?? '0').split(' ')[0]) * this.o.ticksPerSecond;
     const now = this.now();
     const wantFds = new Set<number>();
+    const changed = new Set<number>();
     let skippedProcesses = 0;
     let skippedFds = 0;
 
     // Phase 1: stat of every process; metadata for new programs.
     for (const pid of pids.slice(0, this.o.maxProcesses)) {
+      const cached = this.entries.get(pid);
+      if (light && cached && !this.execs.has(pid)) {
+        cached.seenPass = pass;
+        stats.processes++;
+        if (this.isYoung(cached, uptimeTicks) && this.o.isSeed?.(cached.info)) wantFds.add(pid);
+        continue;
+      }
       await maybeYield();
       const statText = tryRead(`${procRoot}/${pid}/stat`);
       stats.statReads++;
@@ -167,6 +183,7 @@ export class IncrementalProcReader {
         };
         this.entries.set(pid, e);
         wantFds.add(pid);
+        changed.add(pid);
       }
       e.seenPass = pass;
       e.pgrp = st.pgrp;
@@ -184,18 +201,18 @@ export class IncrementalProcReader {
         while (e.samples.length > 0 && now - (e.samples[0] as ProcessCpuSample).timeMs > this.o.cpuWindowMs) e.samples.shift();
       }
       stats.processes++;
-      if ((uptimeTicks - st.startTime) * (1000 / this.o.ticksPerSecond) < this.o.youngMs) wantFds.add(pid);
+      if (this.isYoung(e, uptimeTicks)) wantFds.add(pid);
       if ((e.cores ?? 0) >= this.o.busyCores) wantFds.add(pid);
     }
     for (const [pid, e] of this.entries) if (e.seenPass !== pass) this.entries.delete(pid);
 
-    // Phase 2: socket tables, once per network namespace.
-    const tables = this.readSocketTables();
-    await maybeYield();
-
-    // Phase 3: which fd tables to re-read.
-    this.addFamilies(wantFds);
-    this.addSocketHolders(wantFds, tables.inet, now);
+    // Phase 2: which fd tables to re-read, and the socket tables (once per network namespace).
+    this.addFamilies(wantFds, light ? changed : null);
+    let tables = this.tables;
+    if (!light || tables === null) {
+      tables = await this.readSocketTables();
+      this.addSocketHolders(wantFds, tables.inet, now);
+    }
     await maybeYield();
 
     // Phase 4: fd tables.
@@ -215,6 +232,13 @@ export class IncrementalProcReader {
       e.fdReadMs = now;
     }
     stats.maxChunkMs = Math.max(stats.maxChunkMs, performance.now() - chunkStart);
+    if (light && tables !== null) {
+      // A socket the cached tables do not know: its peer is needed now.
+      const known = tables;
+      const unknown = [...wantFds].some((pid) => this.entries.get(pid)?.info.fds.some((f) => f.kind === 'socket' && f.inode !== undefined && !known.inet.has(f.inode) && !known.unix.has(f.inode)));
+      if (unknown) tables = await this.readSocketTables();
+    }
+    this.tables = tables;
 
     const processes: ProcessInfo[] = [];
     const cpuSamples: ProcessCpuSample[] = [];
@@ -234,6 +258,10 @@ export class IncrementalProcReader {
       recentCores,
       pass: stats,
     };
+  }
+
+  private isYoung(e: Entry, uptimeTicks: number): boolean {
+    return (uptimeTicks - e.info.startTime) * (1000 / this.o.ticksPerSecond) < this.o.youngMs;
   }
 
   private readMetadata(pid: number, comm: string, startTime: number, ppid: number): { info: ProcessInfo; netns: string | null } | null {
@@ -267,7 +295,8 @@ export class IncrementalProcReader {
     e.info = { ...rest, fds, ...(truncated ? { fdsTruncated: true } : {}) };
   }
 
-  private readSocketTables(): { inet: Map<number, InetSocket>; unix: Map<number, UnixSocket>; namespaces: number } {
+  /** Read off the event loop (libuv pool): /proc/net/tcp walks the kernel's whole hash table, ms per file. */
+  private async readSocketTables(): Promise<{ inet: Map<number, InetSocket>; unix: Map<number, UnixSocket>; namespaces: number }> {
     const order = endianness();
     const readers = new Map<string, number>();
     for (const [pid, e] of this.entries) {
@@ -279,13 +308,14 @@ export class IncrementalProcReader {
     let namespaces = 0;
     for (const dir of dirs) {
       let any = false;
-      for (const proto of INET_TABLES) {
-        const text = tryRead(`${dir}/${proto}`);
+      const texts = await Promise.all([...INET_TABLES, 'unix' as const].map((t) => readFile(`${dir}/${t}`, 'utf8').catch(() => null)));
+      for (const [i, proto] of INET_TABLES.entries()) {
+        const text = texts[i] ?? null;
         if (text === null) continue;
         any = true;
         for (const s of parseProcNetInet(text, proto, order)) inet.set(s.inode, s);
       }
-      const text = tryRead(`${dir}/unix`);
+      const text = texts[INET_TABLES.length] ?? null;
       if (text !== null) {
         any = true;
         for (const s of parseProcNetUnix(text)) unix.set(s.inode, s);
@@ -295,8 +325,8 @@ export class IncrementalProcReader {
     return { inet, unix, namespaces };
   }
 
-  /** Seeds, and their parent, children, process group and session (bounded). */
-  private addFamilies(want: Set<number>): void {
+  /** Seeds (only those in `only` when given), and their parent, siblings, children, process group and session (bounded). */
+  private addFamilies(want: Set<number>, only: ReadonlySet<number> | null): void {
     const isSeed = this.o.isSeed;
     if (!isSeed) return;
     const children = new Map<number, number[]>();
@@ -312,16 +342,20 @@ export class IncrementalProcReader {
       if (e.pgrp > 1) add(groups, `g${e.pgrp}`, pid);
       if (e.session > 1) add(groups, `s${e.session}`, pid);
     }
+    const addAll = (list: readonly number[] | undefined): void => {
+      if (list && list.length <= this.o.maxFamily) for (const m of list) want.add(m);
+    };
     for (const [pid, e] of this.entries) {
-      if (pid === this.o.selfPid || !isSeed(e.info)) continue;
+      if (pid === this.o.selfPid || (only !== null && !only.has(pid)) || !isSeed(e.info)) continue;
       want.add(pid);
-      if (e.info.ppid > 1) want.add(e.info.ppid);
-      for (const c of children.get(pid) ?? []) want.add(c);
-      for (const key of [`g${e.pgrp}`, `s${e.session}`]) {
-        const members = groups.get(key) ?? [];
-        // A huge group (a desktop session, a CI job) is left to the rolling refresh.
-        if (members.length <= this.o.maxFamily) for (const m of members) want.add(m);
+      addAll(children.get(pid));
+      if (e.info.ppid > 1) {
+        // The parent, and the other stages of a pipeline it runs (`cat f | sh -i | nc … > f`).
+        want.add(e.info.ppid);
+        if (e.info.ppid !== this.o.selfPid) addAll(children.get(e.info.ppid));
       }
+      // A huge group (a desktop session, a CI job) is left to the rolling refresh.
+      for (const key of [`g${e.pgrp}`, `s${e.session}`]) addAll(groups.get(key));
     }
   }
 
