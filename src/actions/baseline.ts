@@ -5,6 +5,7 @@ import { splitList } from '../domain/assets/sql-helpers.js';
 import { FIX_STATUS, STATUS, type WarningView } from '../domain/baseline/baseline-service.js';
 import { BASELINE_FIX_TASK, BASELINE_SCAN_TASK, type BaselineFixOutcome } from '../domain/baseline/baseline-types.js';
 import type { InstanceView } from '../domain/assets/asset-types.js';
+import { openVulCounts } from '../domain/baseline/exposure-vulns.js';
 
 const Str = (max = 256) => Type.Optional(Type.String({ maxLength: max }));
 const Page = { CurrentPage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), PageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) };
@@ -300,7 +301,7 @@ export const describeExposedInstanceList = defineAction({
   product: 'Sas',
   ramActions: ['yundun-sas:DescribeExposedInstanceList'],
   rw: 'Read',
-  description: 'Services listening on non-loopback addresses (from the asset inventory), with the weak-password / unauthorized-access warnings on the same port first.',
+  description: 'Services listening on non-loopback addresses (from the asset inventory), with the weak-password / unauthorized-access warnings on the same port first; vulnerability counts are the host\'s open findings by urgency (Critical = asap, High = later, Low = nntf).',
   params: Type.Object({
     AssetType: Str(64), CspmStatus: Type.Optional(Type.Boolean()), ExposureComponent: Str(256), ExposureComponentBizType: Str(64), ExposureIp: Str(64), ExposurePort: Str(16),
     GroupId: Type.Optional(Type.Integer()), HealthStatus: Type.Optional(Type.Boolean()), InstanceId: Str(64), InstanceName: Str(256), ResourceDirectoryAccountId: Type.Optional(Type.Integer()),
@@ -318,6 +319,7 @@ export const describeExposedInstanceList = defineAction({
   async handler(ctx, p) {
     let list = await ctx.services.baseline.exposure(ctx.principal.accountId);
     const views = await hostViews(ctx, list.map((e) => e.uuid));
+    const vulns = await openVulCounts(ctx.services.store.db, ctx.principal.accountId, list.map((e) => e.uuid));
     if (p.ExposureIp) list = list.filter((e) => e.ip === p.ExposureIp);
     if (p.ExposurePort) list = list.filter((e) => String(e.port) === p.ExposurePort);
     if (p.ExposureComponent) list = list.filter((e) => e.component.toLowerCase().includes((p.ExposureComponent ?? '').toLowerCase()));
@@ -325,6 +327,7 @@ export const describeExposedInstanceList = defineAction({
     if (p.InstanceName) list = list.filter((e) => (views.get(e.uuid)?.instanceName ?? '').toLowerCase().includes((p.InstanceName ?? '').toLowerCase()));
     if (p.GroupId !== undefined) list = list.filter((e) => views.get(e.uuid)?.groupId === p.GroupId);
     if (p.HealthStatus === true) list = list.filter((e) => e.weakWarnings.length > 0);
+    if (p.VulStatus === true) list = list.filter((e) => (vulns.get(e.uuid)?.asap ?? 0) + (vulns.get(e.uuid)?.later ?? 0) > 0);
     const { slice, meta } = paginate(list, p);
     return {
       PageInfo: meta,
@@ -333,9 +336,45 @@ export const describeExposedInstanceList = defineAction({
         return {
           Uuid: e.uuid, InstanceId: e.uuid, InstanceName: v?.instanceName ?? e.uuid, InternetIp: v?.internetIp ?? '', IntranetIp: v?.intranetIp ?? '', RegionId: v?.regionId ?? '', GroupId: v?.groupId ?? 0,
           ExposureIp: e.ip, ExposurePort: String(e.port), ExposureComponent: e.component, ExposureType: 'INTERNET_IP', ExposureTypeId: e.ip,
-          WeakPWCount: e.weakWarnings.length, CriticalVulCount: 0, HighVulCount: 0, LowVulCount: 0, WeakPWDetails: e.weakWarnings.map((w) => `${w.title}: ${w.reason}`),
+          WeakPWCount: e.weakWarnings.length, CriticalVulCount: vulns.get(e.uuid)?.asap ?? 0, HighVulCount: vulns.get(e.uuid)?.later ?? 0, LowVulCount: vulns.get(e.uuid)?.nntf ?? 0, WeakPWDetails: e.weakWarnings.map((w) => `${w.title}: ${w.reason}`),
         };
       }),
+    };
+  },
+});
+
+export const describeExposedStatistics = defineAction({
+  name: 'DescribeExposedStatistics',
+  product: 'Sas',
+  ramActions: ['yundun-sas:DescribeExposedStatistics'],
+  rw: 'Read',
+  description: 'Totals of the exposure analysis: exposed hosts, IPs, ports and components, exposed hosts with weak passwords, and open vulnerabilities on exposed hosts by urgency. Vigil has no cloud gateways or managed databases: those counts are 0.',
+  params: Type.Object({}),
+  response: Type.Object({
+    RequestId: Type.String(),
+    ExposedInstanceCount: Type.Integer(), ExposedIpCount: Type.Integer(), ExposedPortCount: Type.Integer(), ExposedComponentCount: Type.Integer(),
+    ExposedWeekPasswordMachineCount: Type.Integer(), ExposedAsapVulCount: Type.Integer(), ExposedLaterVulCount: Type.Integer(), ExposedNntfVulCount: Type.Integer(),
+    GatewayAssetCount: Type.Integer(), ExposedEcsCount: Type.Integer(), ExposedRdsCount: Type.Integer(), ExposedKvstoreCount: Type.Integer(), ExposedDdsCount: Type.Integer(),
+  }),
+  async handler(ctx) {
+    const list = await ctx.services.baseline.exposure(ctx.principal.accountId);
+    const hosts = [...new Set(list.map((e) => e.uuid))];
+    const vulns = await openVulCounts(ctx.services.store.db, ctx.principal.accountId, hosts);
+    const sum = (k: 'asap' | 'later' | 'nntf') => hosts.reduce((n, h) => n + (vulns.get(h)?.[k] ?? 0), 0);
+    return {
+      ExposedInstanceCount: hosts.length,
+      ExposedIpCount: new Set(list.map((e) => `${e.uuid}|${e.ip}`)).size,
+      ExposedPortCount: new Set(list.map((e) => `${e.uuid}|${e.port}`)).size,
+      ExposedComponentCount: new Set(list.map((e) => e.component)).size,
+      ExposedWeekPasswordMachineCount: new Set(list.filter((e) => e.weakWarnings.length > 0).map((e) => e.uuid)).size,
+      ExposedAsapVulCount: sum('asap'),
+      ExposedLaterVulCount: sum('later'),
+      ExposedNntfVulCount: sum('nntf'),
+      GatewayAssetCount: 0,
+      ExposedEcsCount: hosts.length,
+      ExposedRdsCount: 0,
+      ExposedKvstoreCount: 0,
+      ExposedDdsCount: 0,
     };
   },
 });
@@ -349,4 +388,5 @@ export const BASELINE_ACTIONS = [
   validateHcWarnings,
   fixCheckWarnings,
   describeExposedInstanceList,
+  describeExposedStatistics,
 ];

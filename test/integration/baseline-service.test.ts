@@ -121,4 +121,31 @@ describe.each(['sqlite', 'postgres'] as const)('baseline results on %s', (dialec
     const weakOnly = await call<{ ExposedInstances: unknown[] }>('DescribeExposedInstanceList', { HealthStatus: true });
     expect(weakOnly.ExposedInstances).toHaveLength(1);
   });
+
+  it('joins open vulnerabilities of exposed hosts by urgency and totals the exposure (DescribeExposedStatistics)', async () => {
+    const db = t.server.services.store.db;
+    const finding = (id: number, advisory: string, necessity: string, status: number) => ({
+      account_id: t.accountId, uuid: HOST_A, advisory_id: advisory, package: 'openssl', id, advisory_package: 'openssl', installed_version: '1', fixed_version: '2', ecosystem: 'Debian:12',
+      status, necessity, necessity_json: '{}', tags: '', kernel: 0, first_ts: 1, last_ts: 1, modify_ts: 1, repair_ts: null, reason: '', result_code: '', result_message: '',
+    });
+    await db.insertInto('vul_findings').values([
+      finding(9001, 'DSA-1', 'asap', 1),
+      finding(9002, 'DSA-2', 'later', 1),
+      finding(9003, 'DSA-3', 'later', 2),
+      finding(9004, 'DSA-4', 'nntf', 1),
+      finding(9005, 'DSA-5', 'asap', 7), // fixed: not counted
+      finding(9006, 'DSA-6', 'asap', 10), // ignored: not counted
+    ]).execute();
+    const r = await call<{ ExposedInstances: Array<{ ExposurePort: string; CriticalVulCount: number; HighVulCount: number; LowVulCount: number }> }>('DescribeExposedInstanceList');
+    expect(r.ExposedInstances.map((e) => [e.ExposurePort, e.CriticalVulCount, e.HighVulCount, e.LowVulCount])).toEqual([
+      ['6379', 1, 2, 1],
+      ['22', 1, 2, 1],
+    ]);
+    expect((await call<{ ExposedInstances: unknown[] }>('DescribeExposedInstanceList', { VulStatus: true })).ExposedInstances).toHaveLength(2);
+    const st = await call<Record<string, number>>('DescribeExposedStatistics');
+    expect(st).toMatchObject({
+      ExposedInstanceCount: 1, ExposedIpCount: 1, ExposedPortCount: 2, ExposedComponentCount: 2, ExposedWeekPasswordMachineCount: 1,
+      ExposedAsapVulCount: 1, ExposedLaterVulCount: 2, ExposedNntfVulCount: 1, GatewayAssetCount: 0, ExposedEcsCount: 1,
+    });
+  });
 });
