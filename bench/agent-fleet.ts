@@ -46,7 +46,19 @@ const url = await new Promise<string>((resolve, reject) => {
   server.on('exit', (c) => reject(new Error(`server exited ${c}: ${out}`)));
 });
 const key = JSON.parse(spawnSync(process.execPath, ['bin/vigil.js', 'admin', 'create-accesskey', '--home', home, '--json'], { encoding: 'utf8' }).stdout) as { AccessKeyId: string; AccessKeySecret: string };
-const api = popClient(url, key.AccessKeyId, key.AccessKeySecret);
+const pop = popClient(url, key.AccessKeyId, key.AccessKeySecret);
+/** pop-core can lose a call to a socket reset (surfacing as an uncaught error): bound every call. */
+let apiErrors = 0;
+const api = {
+  request: (action: string, params: Record<string, unknown>, opts: { method: 'POST' }) =>
+    Promise.race([
+      pop.request(action, params, opts),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${action}: no answer within 30 s`)), 30_000).unref()),
+    ]).catch((err: unknown) => {
+      apiErrors++;
+      throw err;
+    }),
+};
 const code = (await api.request('AddInstallCode', { VendorName: 'IDC' }, { method: 'POST' })).CaptchaCode as string;
 
 // ---- server process sampling (/proc) -----------------------------------------------------------
@@ -138,8 +150,13 @@ for (let i = 0; i < AGENTS; i++) {
 for (;;) {
   await new Promise((r) => setTimeout(r, 5000));
   const connected = links.filter((l) => l.state.connected).length;
-  const page = await api.request('DescribeCloudCenterInstances', { PageSize: 1, Criteria: JSON.stringify([{ name: 'software', value: local.software[0]?.name ?? 'bash' }]) }, { method: 'POST' });
-  const withInventory = (page.PageInfo as { TotalCount: number }).TotalCount;
+  let withInventory = -1;
+  try {
+    const page = await api.request('DescribeCloudCenterInstances', { PageSize: 1, Criteria: JSON.stringify([{ name: 'software', value: local.software[0]?.name ?? 'bash' }]) }, { method: 'POST' });
+    withInventory = (page.PageInfo as { TotalCount: number }).TotalCount;
+  } catch (err) {
+    console.log(`status call failed: ${(err as Error).message}`);
+  }
   console.log(`t+${Math.round((Date.now() - rampStart) / 1000)} s: ${connected} links up, ${withInventory} hosts with inventory, server RSS ${procRssMb(spid).toFixed(0)} MB`);
   if (connected === AGENTS && withInventory === AGENTS) break;
   if (Date.now() - rampStart > (RAMP_S + 600) * 1000) throw new Error('the fleet did not settle within 10 minutes of the ramp');
@@ -159,8 +176,12 @@ const rssTimer = setInterval(() => rss.push(procRssMb(spid)), 2000);
 let page = 1;
 while (Date.now() < end) {
   const a = performance.now();
-  await api.request('DescribeCloudCenterInstances', { PageSize: 20, CurrentPage: page }, { method: 'POST' });
-  lat.push(performance.now() - a);
+  try {
+    await api.request('DescribeCloudCenterInstances', { PageSize: 20, CurrentPage: page }, { method: 'POST' });
+    lat.push(performance.now() - a);
+  } catch {
+    // counted in apiErrors
+  }
   page = (page % Math.ceil(AGENTS / 20)) + 1;
   await new Promise((r) => setTimeout(r, 200));
 }
@@ -178,7 +199,7 @@ console.log('|---|---|---|---|---|---|---|---|');
 console.log(
   `| ${AGENTS} | ${wallS.toFixed(0)} s (heartbeat ${HEARTBEAT_S} s, inventory every ${INVENTORY_EVERY_S} s, ${SOFTWARE} packages + 100 processes per host) | ${serverCpuPct.toFixed(1)} | ${(rss.reduce((a, b) => a + b, 0) / Math.max(rss.length, 1)).toFixed(0)} / ${Math.max(...rss).toFixed(0)} | ${pct(50)} / ${pct(99)} / ${(lat[lat.length - 1] ?? 0).toFixed(1)} | ${snapshotsSent - snaps0} | ${genCpuPct.toFixed(1)} % | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`,
 );
-console.log(`\nlink warnings ${linkWarnings}, uncaught errors in the generator ${uncaught}`);
+console.log(`\nlink warnings ${linkWarnings}, uncaught errors in the generator ${uncaught}, failed/timed-out API calls ${apiErrors}`);
 console.log(`\nenroll ${enrollS.toFixed(1)} s; ramp + first inventories settled in ${settleS.toFixed(0)} s; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}`);
 
 for (const t of timers) clearTimeout(t);

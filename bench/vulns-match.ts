@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } f
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAdvisoryIndex, matchInventory, parseOsvRecord, type Advisory, type HostPackage } from '../src/engines/vulnmatch/index.js';
+import { sql } from 'kysely';
 import { startTestServer } from '../test/helpers/server.js';
 import { sharedDataDir } from '../test/helpers/shared-data.js';
 
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
     t = performance.now();
     const r = await alma.server.services.vulns.importPath(join(sharedDataDir(), 'vuln/almalinux-osv/almalinux-osv-database.tar.gz'));
     const secs = (performance.now() - t) / 1000;
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(alma.server.services.store.db);
     const after = size();
     console.log(`3. AlmaLinux OSV tarball: ${fmt(r.imported)} advisories in ${fmt(secs, 1)} s; SQLite DB ${fmt(before / 1048576, 1)} → ${fmt(after / 1048576, 1)} MiB (+${fmt((after - before) / 1048576, 1)} MiB)`);
   } finally {

@@ -119,7 +119,12 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     analyzeArgvCached(p.cmdline).verdict === 'reverse-shell' ||
     isMinerName(p.comm, iocs) !== null ||
     (p.cmdline.length > 1 && findStratumUrls(p.cmdline.join(' '), iocs, 1).length > 0);
-  const reader = new IncrementalProcReader({ selfPid: process.pid, isSeed });
+  const reader = new IncrementalProcReader({
+    selfPid: process.pid,
+    isSeed,
+    // A new connection to a pool port or a listed pool address: find who made it.
+    isWantedSocket: (s) => iocs.ports.has(s.remotePort) || iocs.ips.has(s.remoteAddress.replace(/^::ffff:/, '')),
+  });
   const evidence = new MinerEvidence({ busyCores: 0.5, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
   let running = false;

@@ -3,6 +3,7 @@
  * a temp config, logging to a file (`sshd -E`) that the agent of `vigil server --local-agent` tails;
  * wrong passwords from 127.0.0.2 (ssh2 client bound to that source); the rule is created with
  * CreateAntiBruteForceRule through pop-core; the agent blocks 127.0.0.2 in its own nftables table
+ * (and, in a second run, with the iptables fallback, its own chain)
  * (a dedicated name, deleted afterwards), 127.0.0.1 keeps working, the block lifts after the rule's
  * duration; a key login from 127.0.0.2 afterwards raises the serious success-after-failures alert and
  * an abnormal-login alert (not a usual login IP); DisableBruteForceRecord lifts a block on demand.
@@ -16,12 +17,29 @@ import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './agent-harness.js';
+import { execRunner, IPT_CHAIN, IptablesBackend } from '../../src/respond/block/index.js';
 import { popClient } from '../helpers/sdk.js';
 import { startLocalAgentServer, type LocalAgentServer } from '../helpers/local-agent-server.js';
 
 const SSHD = '/usr/sbin/sshd';
-const haveTools = existsSync(SSHD) && spawnSync('nft', ['--version']).status === 0;
+const BACKENDS = ['nftables', 'iptables'] as const;
+type Backend = (typeof BACKENDS)[number];
+const runs = (argv: string[]): boolean => spawnSync(argv[0] as string, argv.slice(1)).status === 0;
+const haveTools = (b: Backend): boolean => existsSync(SSHD) && (b === 'nftables' ? runs(['nft', '--version']) : runs(['iptables', '-w', '-L', '-n']));
 const TABLE = `vigil_t${randomBytes(3).toString('hex')}`;
+let backend: Backend = 'nftables';
+/** iptables-nft creates `ip filter` / `ip6 filter`; tables this test brought into being go again if left empty. */
+let filterTablesBefore: string[] = [];
+const FILTER_TABLES = ['ip', 'ip6'].map((f) => [f, 'filter'] as const);
+function dropFilterTablesIfEmpty(): void {
+  for (const [family, name] of FILTER_TABLES) {
+    if (filterTablesBefore.includes(family)) continue;
+    const r = spawnSync('nft', ['-j', 'list', 'table', family, name], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    const items = (JSON.parse(r.stdout) as { nftables: Record<string, unknown>[] }).nftables;
+    if (!items.some((i) => 'rule' in i || 'set' in i)) spawnSync('nft', ['delete', 'table', family, name]);
+  }
+}
 const ATTACKER = '127.0.0.2';
 
 let dir = '';
@@ -69,8 +87,9 @@ function login(source: string, auth: { password: string } | { privateKey: string
   });
 }
 
-function nftSet(): string {
-  const r = spawnSync('nft', ['list', 'set', 'inet', TABLE, 'block4'], { encoding: 'utf8' });
+/** What the firewall holds: the nft set of the test's table, or the iptables chain. */
+function firewall(): string {
+  const r = backend === 'nftables' ? spawnSync('nft', ['list', 'set', 'inet', TABLE, 'block4'], { encoding: 'utf8' }) : spawnSync('iptables', ['-w', '-S', IPT_CHAIN], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout : '';
 }
 
@@ -101,8 +120,8 @@ async function records(): Promise<Machine[]> {
   return (await call<{ MachineList: Machine[] }>('DescribeBruteForceRecords', { BlockIp: ATTACKER })).MachineList;
 }
 
-beforeAll(async () => {
-  if (!haveTools) return;
+async function setUp(): Promise<void> {
+  filterTablesBefore = FILTER_TABLES.filter(([f, n]) => runs(['nft', 'list', 'table', f, n])).map(([f]) => f);
   dir = mkdtempSync(join(tmpdir(), 'vigil-bf-live-'));
   chmodSync(dir, 0o755);
   port = await freePort();
@@ -140,23 +159,36 @@ beforeAll(async () => {
     // The default allowlist holds all of 127/8; this test makes 127.0.0.2 blockable on purpose.
     VIGIL_BRUTEFORCE_ALLOWLIST: '127.0.0.1',
     VIGIL_BLOCK_ALLOW_LOOPBACK: '1',
-    VIGIL_BLOCK_BACKEND: 'nftables',
+    VIGIL_BLOCK_BACKEND: backend,
     VIGIL_NFT_TABLE: TABLE,
   });
   const key = vigil.createKey();
   sas = popClient(vigil.url, key.AccessKeyId, key.AccessKeySecret);
   await until('agent online', async () => ((await sas.request('DescribeSummaryInfo', {})).AegisClientOnlineCount === 1 ? true : undefined), 60_000);
   uuid = (JSON.parse(readFileSync(join(vigil.home, 'local-agent', 'agent.json'), 'utf8')) as { agentId: string }).agentId;
-}, 120_000);
+}
 
-afterAll(async () => {
+async function tearDown(): Promise<void> {
   if (sshd?.pid !== undefined && sshd.exitCode === null) sshd.kill('SIGTERM');
   await vigil?.stop();
-  spawnSync('nft', ['delete', 'table', 'inet', TABLE]);
+  if (backend === 'nftables') spawnSync('nft', ['delete', 'table', 'inet', TABLE]);
+  else {
+    await new IptablesBackend(execRunner()).teardown();
+    dropFilterTablesIfEmpty();
+  }
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+  sshd = null;
+  vigil = null;
+  dir = '';
+}
 
-describe.skipIf(!haveTools)('brute force against a real sshd → nftables block → alert (vigil server --local-agent)', () => {
+describe.each(BACKENDS.filter(haveTools))('brute force against a real sshd → %s block → alert (vigil server --local-agent)', (b) => {
+  beforeAll(async () => {
+    backend = b;
+    await setUp();
+  }, 120_000);
+  afterAll(tearDown);
+
   it('blocks 127.0.0.2 after 3 wrong passwords, keeps 127.0.0.1 working, and lifts the block after the duration', async () => {
     expect(await reachable(ATTACKER)).toBe(true);
     const created = await call<{ CreateAntiBruteForceRule: { RuleId: number } }>('CreateAntiBruteForceRule', {
@@ -178,20 +210,22 @@ describe.skipIf(!haveTools)('brute force against a real sshd → nftables block 
     for (let i = 0; i < 3; i++) expect(await login(ATTACKER, { password: `wrong-${i}` })).toMatch(/authentication methods failed/);
     expect(readFileSync(sshdLog, 'utf8')).toContain(`Failed password for root from ${ATTACKER}`);
 
-    await until('127.0.0.2 in the nft set', () => nftSet().includes(ATTACKER), 15_000);
+    await until('127.0.0.2 in the firewall', () => firewall().includes(ATTACKER), 15_000);
     const blockedAt = Date.now();
-    expect(spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout).toContain(`table inet ${TABLE}`);
+    if (backend === 'nftables') expect(spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout).toContain(`table inet ${TABLE}`);
+    else expect(spawnSync('iptables', ['-w', '-S', 'INPUT'], { encoding: 'utf8' }).stdout).toContain(`-j ${IPT_CHAIN}`);
     expect(await reachable(ATTACKER)).toBe(false);
     expect(await reachable('127.0.0.1')).toBe(true);
 
     const rec = await until('block record', async () => (await records()).find((m) => m.Status === 1));
-    expect(rec).toMatchObject({ BlockIp: ATTACKER, Uuid: uuid, Backend: 'nftables' });
+    expect(rec).toMatchObject({ BlockIp: ATTACKER, Uuid: uuid, Backend: backend });
     expect(rec.Reason).toContain('3 failed logins');
     const [alert] = await until('brute-force alert', async () => ((await alerts('bruteforce.threshold')).length > 0 ? alerts('bruteforce.threshold') : undefined));
-    expect(alert?.Desc).toMatch(/3 failed logins \(sshd\) in 60 s from 127\.0\.0\.2.*blocked for 8 s \(nftables\)/);
+    expect(alert?.Desc).toMatch(/3 failed logins \(sshd\) in 60 s from 127\.0\.0\.2.*blocked for 8 s \((nftables|iptables)\)/);
+    expect(alert?.Desc).toContain(`(${backend})`);
 
-    // Lifted by the kernel timeout, reported by the agent's ledger sweep.
-    await until('block lifted', async () => !nftSet().includes(ATTACKER) && (await reachable(ATTACKER)), 20_000);
+    // Lifted by the kernel timeout (nftables) or the agent's ledger sweep (iptables has no timeouts), and reported.
+    await until('block lifted', async () => !firewall().includes(ATTACKER) && (await reachable(ATTACKER)), 20_000);
     expect(Date.now() - blockedAt).toBeGreaterThan(5_000);
     await until('record lifted', async () => (await records()).some((m) => m.Status === 0));
   }, 120_000);
@@ -219,10 +253,10 @@ describe.skipIf(!haveTools)('brute force against a real sshd → nftables block 
     const agentCfg = join(vigil?.home ?? '', 'local-agent', 'bruteforce', 'config.json');
     await until('modified rule on the agent', () => readFileSync(agentCfg, 'utf8').includes('"blockSeconds":600'), 15_000);
     for (let i = 0; i < 3; i++) await login(ATTACKER, { password: `again-${i}` });
-    await until('blocked again', () => nftSet().includes(ATTACKER), 15_000);
+    await until('blocked again', () => firewall().includes(ATTACKER), 15_000);
     await until('record blocking', async () => (await records()).find((m) => m.Status === 1 && m.BlockExpireDate > Date.now() + 300_000));
     await call('DisableBruteForceRecord', { BlockIp: ATTACKER, Uuid: uuid });
-    expect(nftSet()).not.toContain(ATTACKER);
+    expect(firewall()).not.toContain(ATTACKER);
     expect(await reachable(ATTACKER)).toBe(true);
     expect((await records()).every((m) => m.Status === 0)).toBe(true);
     await call('DeleteAntiBruteForceRule', { Ids: [id] });

@@ -115,13 +115,11 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
     const maxRow = await tx.selectFrom('vul_findings').select((eb) => eb.fn.max('id').as('m')).where('account_id', '=', accountId).executeTakeFirst();
     let nextId = Number(maxRow?.m ?? 0) + 1;
     const seenOnly: number[] = [];
+    const inserts: VulFindingsTable[] = [];
     for (const [key, w] of wanted) {
       const prior = byKey.get(key);
       if (!prior) {
-        await tx
-          .insertInto('vul_findings')
-          .values({ ...w, account_id: accountId, uuid, id: nextId++, first_ts: now, last_ts: now, modify_ts: now, repair_ts: null, reason: '', result_code: '', result_message: '' })
-          .execute();
+        inserts.push({ ...w, account_id: accountId, uuid, id: nextId++, first_ts: now, last_ts: now, modify_ts: now, repair_ts: null, reason: '', result_code: '', result_message: '' });
         continue;
       }
       // Ignored findings stay ignored and a fix in progress keeps its status until its result comes back.
@@ -150,6 +148,8 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
         .where('package', '=', prior.package)
         .execute();
     }
+    // 100 rows × 21 columns stays far below every driver's bound-parameter limit.
+    for (let i = 0; i < inserts.length; i += 100) await tx.insertInto('vul_findings').values(inserts.slice(i, i + 100)).execute();
     for (let i = 0; i < seenOnly.length; i += 500) {
       await tx.updateTable('vul_findings').set({ last_ts: now }).where('account_id', '=', accountId).where('uuid', '=', uuid).where('id', 'in', seenOnly.slice(i, i + 500)).execute();
     }

@@ -139,20 +139,23 @@ export function detectReverseShells(snapshot: ProcessSnapshot, options: DetectOp
       continue;
     }
     // A server that accepted the connection and runs a command is ordinary; an outbound client
-    // that runs shells is how script reverse shells look.
-    if (!kid || graph.holdsListener(p) || sock.inbound) continue;
-    const linked = [0, 1, 2].some((fd) => graph.findRelay(kid, fd, 1, isBarrier)?.holder.pid === p.pid);
+    // that runs shells is how script reverse shells look — but so is npm running `sh -c` scripts
+    // while it downloads. The shell must be driven by the interpreter: it reads commands from its
+    // stdin, and that stdin is fed by the interpreter (pipe, pty or socketpair) that holds the socket.
+    if (graph.holdsListener(p) || sock.inbound) continue;
+    const kidFed = shellKids.find((k) => shellReadsStdin(k.cmdline) && graph.findRelay(k, 0, 1, isBarrier)?.holder.pid === p.pid);
+    if (!kidFed) continue;
     report({
       ruleId: 'revshell.interpreter-shell',
       class: 3,
-      level: linked && shellReadsStdin(kid.cmdline) ? 'serious' : 'suspicious',
-      pid: kid.pid,
-      processChain: chainOf(kid),
-      fds: stdioOf(kid),
+      level: 'serious',
+      pid: kidFed.pid,
+      processChain: chainOf(kidFed),
+      fds: stdioOf(kidFed),
       peer: peerOf(sock),
       holderPid: p.pid,
       via: [],
-      evidence: `${p.comm} (pid ${p.pid}) holds outbound ${describePeer(sock)} and runs shell ${kid.comm} (pid ${kid.pid})${linked ? ' wired to it' : ''}: ${cmd(kid)}`,
+      evidence: `${p.comm} (pid ${p.pid}) holds outbound ${describePeer(sock)} and feeds the stdin of shell ${kidFed.comm} (pid ${kidFed.pid}): ${cmd(kidFed)}`,
     });
   }
 

@@ -1,8 +1,8 @@
 /**
  * One pass over raw bytes that finds every rule keyword at once (no lower-cased copy of the text).
- * Each position's 3-byte window is hashed into a 64 Ki-entry table; only the rare positions whose
- * hash belongs to a keyword's first three bytes (in any ASCII case, for case-insensitive keywords)
- * are compared with the keywords themselves. Keywords are ASCII and at least 3 bytes long; bytes of
+ * The low 5 bits of the last three bytes (a rolling 15-bit value; ASCII letters lose their case)
+ * index a 32 Ki-entry table; only the rare positions whose value matches a keyword's first three
+ * bytes are compared with the keywords themselves. Keywords are ASCII and at least 3 bytes long; bytes of
  * UTF-8 multi-byte sequences are ≥ 0x80 and never compare equal, so offsets are exact byte offsets.
  */
 
@@ -21,18 +21,9 @@ interface Compiled {
   consumer: number;
 }
 
-const TABLE_BITS = 16;
+const TABLE_BITS = 15;
 const MASK = (1 << TABLE_BITS) - 1;
-const hash3 = (a: number, b: number, c: number): number => ((a * 0x9e5) ^ (b * 0x3b) ^ c ^ (a << 11)) & MASK;
-
-function caseVariants(s: string, ci: boolean): string[] {
-  let out = [''];
-  for (const ch of s) {
-    const forms = ci ? [...new Set([ch.toLowerCase(), ch.toUpperCase()])] : [ch];
-    out = out.flatMap((prefix) => forms.map((f) => prefix + f));
-  }
-  return out;
-}
+const key3 = (a: number, b: number, c: number): number => ((a & 31) << 10) | ((b & 31) << 5) | (c & 31);
 
 export class KeywordScanner {
   private readonly table = new Uint16Array(1 << TABLE_BITS);
@@ -45,16 +36,14 @@ export class KeywordScanner {
       if (spec.text.length < 3 || !/^[\x20-\x7e]+$/.test(spec.text)) throw new Error(`keyword must be ≥ 3 printable ASCII characters: ${spec.text}`);
       const compiled: Compiled = { bytes: Buffer.from(spec.ci ? spec.text.toLowerCase() : spec.text, 'latin1'), ci: spec.ci, consumer: spec.consumer };
       consumers = Math.max(consumers, spec.consumer + 1);
-      const slots = new Set(caseVariants(spec.text.slice(0, 3), spec.ci).map((v) => hash3(v.charCodeAt(0), v.charCodeAt(1), v.charCodeAt(2))));
-      for (const slot of slots) {
-        let b = this.table[slot] ?? 0;
-        if (b === 0) {
-          this.buckets.push([]);
-          b = this.buckets.length;
-          this.table[slot] = b;
-        }
-        this.buckets[b - 1]?.push(compiled);
+      const slot = key3(spec.text.charCodeAt(0), spec.text.charCodeAt(1), spec.text.charCodeAt(2));
+      let b = this.table[slot] ?? 0;
+      if (b === 0) {
+        this.buckets.push([]);
+        b = this.buckets.length;
+        this.table[slot] = b;
       }
+      this.buckets[b - 1]?.push(compiled);
     }
     this.consumers = consumers;
   }
@@ -68,14 +57,11 @@ export class KeywordScanner {
     const n = bytes.length;
     if (n < 3) return out;
     const table = this.table;
-    let a = bytes[0] ?? 0;
-    let b = bytes[1] ?? 0;
+    let h = key3(0, bytes[0] ?? 0, bytes[1] ?? 0);
     for (let i = 2; i < n; i++) {
-      const c = bytes[i] ?? 0;
-      const slot = table[((a * 0x9e5) ^ (b * 0x3b) ^ c ^ (a << 11)) & MASK] ?? 0;
+      h = ((h << 5) | ((bytes[i] ?? 0) & 31)) & MASK;
+      const slot = table[h] ?? 0;
       if (slot !== 0) this.verify(bytes, i - 2, slot - 1, out);
-      a = b;
-      b = c;
     }
     return out;
   }

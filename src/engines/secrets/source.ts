@@ -92,13 +92,32 @@ export class ByteSource {
     return line + 1 < s.length ? (s[line + 1] ?? this.length) - 1 : this.length;
   }
 
-  /** 1-based line and UTF-16 column of a byte offset. */
+  /**
+   * 1-based line and UTF-16 column of a byte offset. Cheapest when called with ascending offsets:
+   * columns on a long non-ASCII line are counted on from the previous position.
+   */
   position(offset: number): { line: number; column: number } {
     const line = this.lineOf(offset);
     const start = this.lineStart(line);
-    const column = this.ascii ? offset - start : this.buf.toString('utf8', start, offset).length;
-    return { line: line + 1, column: column + 1 };
+    if (this.ascii) return { line: line + 1, column: offset - start + 1 };
+    let from = start;
+    let units = 0;
+    const last = this.lastPosition;
+    if (last && last.line === line && last.offset <= offset) {
+      from = last.offset;
+      units = last.units;
+    }
+    // Valid UTF-8: every byte that is not a continuation byte starts one UTF-16 unit, four-byte
+    // sequences (astral characters) start two.
+    for (let i = from; i < offset; i++) {
+      const b = this.buf[i] ?? 0;
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    }
+    this.lastPosition = { line, offset, units };
+    return { line: line + 1, column: units + 1 };
   }
+
+  private lastPosition: { line: number; offset: number; units: number } | undefined;
 
   /** Bounds of the line around `at`, looking at most `back`/`fwd` bytes away (long lines stay cheap). */
   nearLine(at: number, back: number, fwd: number): [number, number] {

@@ -1,4 +1,4 @@
-import { scanSecrets, type SecretFinding, type SecretScanOptions } from '../../engines/secrets/index.js';
+import { scanSecretBytes, type SecretFinding, type SecretScanOptions } from '../../engines/secrets/index.js';
 import { scanWebContent, type WebshellFinding, type WebshellScanOptions } from '../../engines/webshell/index.js';
 import { newWalkStats, walkFiles, type WalkOptions, type WalkStats } from './walk.js';
 
@@ -37,9 +37,9 @@ export async function scanDirectoryForSecrets(
 ): Promise<DirectoryScanResult<FileSecretFinding>> {
   const stats = newWalkStats();
   const findings: FileSecretFinding[] = [];
-  for await (const file of walkFiles(dir, opts, stats)) {
-    const text = file.bytes.toString('utf8');
-    for (const f of scanSecrets(text, { ...opts.secrets, path: file.displayPath })) findings.push({ ...f, path: file.displayPath });
+  // Each file is scanned before the next is read, so one buffer serves them all.
+  for await (const file of walkFiles(dir, { reuseBuffer: true, ...opts }, stats)) {
+    for (const f of scanSecretBytes(file.bytes, { ...opts.secrets, path: file.displayPath })) findings.push({ ...f, path: file.displayPath });
   }
   return { findings, stats };
 }

@@ -6,11 +6,13 @@
  * and per pass only:
  *   - reads /proc/<pid>/stat of every process (ppid, comm, group, session, CPU ticks): a changed comm
  *     or an exec event (`markExec`) means a new program, so its metadata is read again;
- *   - reads the socket tables once per network namespace;
+ *   - reads the socket tables once per network namespace, only when an fd read shows a socket they
+ *     do not list, or when they are `tablesMaxAgeMs` old;
  *   - re-reads fd tables of the processes that can matter: new or young ones, `isSeed` ones (shells,
- *     interpreters, relay tools — the caller decides), their parents, children, process group and
- *     session, busy ones (CPU), the holders of sockets that appeared since the last pass (the
- *     processes of that socket's uid, once per socket), and a rolling refresh of everything else
+ *     relay tools — the caller decides), their parents and children and, when the seed's stdin can
+ *     be fed by another process, its siblings and process group (bounded), busy ones (CPU), the
+ *     holders of wanted outbound sockets that appeared since the last pass (the processes of that
+ *     socket's uid, once per socket), and a rolling refresh of everything else
  *     within `refreshMs`;
  * and yields to the event loop (setImmediate) whenever a chunk has run `chunkMs`.
  */
@@ -32,7 +34,12 @@ export interface IncrementalReaderOptions {
   maxNetNamespaces?: number;
   /** Processes whose fds are re-read on every pass, with their family (see the module comment). */
   isSeed?: (p: ProcessInfo) => boolean;
-  /** Processes younger than this are re-read on every pass (default 10 s). */
+  /**
+   * Outbound sockets worth finding the holder of when no fd table read so far has it (e.g. a peer on
+   * a mining-pool port). Default: none — holders are then found by the families and the refresh.
+   */
+  isWantedSocket?: (s: InetSocket) => boolean;
+  /** Processes younger than this are re-read on every pass (default 3 s). */
   youngMs?: number;
   /** Every other fd table and metadata is re-read at least this often (default 30 s). */
   refreshMs?: number;
@@ -43,6 +50,8 @@ export interface IncrementalReaderOptions {
   /** Minimum spacing of CPU samples kept per process (default 5 s) and the window kept (default 75 s). */
   cpuSampleMs?: number;
   cpuWindowMs?: number;
+  /** Socket tables are re-read at least this often, and whenever an fd shows an unknown socket (default 10 s). */
+  tablesMaxAgeMs?: number;
   /** Clock ticks per second (default 100, Linux USER_HZ). */
   ticksPerSecond?: number;
   /** Family members added per seed group (default 64). */
@@ -67,7 +76,7 @@ interface Entry {
 }
 
 export class IncrementalProcReader {
-  private readonly o: Required<Omit<IncrementalReaderOptions, 'isSeed' | 'now'>> & Pick<IncrementalReaderOptions, 'isSeed'>;
+  private readonly o: Required<Omit<IncrementalReaderOptions, 'isSeed' | 'now' | 'isWantedSocket'>> & Pick<IncrementalReaderOptions, 'isSeed' | 'isWantedSocket'>;
   private readonly now: () => number;
   private readonly entries = new Map<number, Entry>();
   private readonly execs = new Set<number>();
@@ -76,6 +85,7 @@ export class IncrementalProcReader {
   /** Outbound sockets nobody is known to hold → when they were first seen. */
   private readonly pending = new Map<number, { uid: number; sinceMs: number }>();
   private pass = 0;
+  private tablesMs = 0;
   private tables: { inet: Map<number, InetSocket>; unix: Map<number, UnixSocket>; namespaces: number } | null = null;
 
   constructor(options: IncrementalReaderOptions = {}) {
@@ -86,15 +96,17 @@ export class IncrementalProcReader {
       maxFdsPerProcess: options.maxFdsPerProcess ?? 1024,
       maxCmdlineBytes: options.maxCmdlineBytes ?? 65536,
       maxNetNamespaces: options.maxNetNamespaces ?? 64,
-      youngMs: options.youngMs ?? 10_000,
+      youngMs: options.youngMs ?? 3_000,
       refreshMs: options.refreshMs ?? 30_000,
       chunkMs: options.chunkMs ?? 2,
       busyCores: options.busyCores ?? 0.5,
       cpuSampleMs: options.cpuSampleMs ?? 5_000,
       cpuWindowMs: options.cpuWindowMs ?? 75_000,
       ticksPerSecond: options.ticksPerSecond ?? 100,
+      tablesMaxAgeMs: options.tablesMaxAgeMs ?? 10_000,
       maxFamily: options.maxFamily ?? 64,
       isSeed: options.isSeed,
+      isWantedSocket: options.isWantedSocket,
     };
     this.now = options.now ?? Date.now;
   }
@@ -106,8 +118,7 @@ export class IncrementalProcReader {
 
   /**
    * One pass. A `light` pass (for exec events) reads stat and metadata only of new and exec'd
-   * processes, fds of those, their families and young seeds, and the socket tables only when a
-   * socket inode it read is not in the last ones; everything else comes from the cache.
+   * processes, and fds of those, their families and young seeds; everything else comes from the cache.
    */
   async read(options: { light?: boolean } = {}): Promise<IncrementalSnapshot> {
     const { procRoot } = this.o;
@@ -206,39 +217,45 @@ export class IncrementalProcReader {
     }
     for (const [pid, e] of this.entries) if (e.seenPass !== pass) this.entries.delete(pid);
 
-    // Phase 2: which fd tables to re-read, and the socket tables (once per network namespace).
+    // Phase 2: fd tables of what can matter.
     this.addFamilies(wantFds, light ? changed : null);
-    let tables = this.tables;
-    if (!light || tables === null) {
-      tables = await this.readSocketTables();
-      this.addSocketHolders(wantFds, tables.inet, now);
-    }
-    await maybeYield();
-
-    // Phase 4: fd tables.
-    for (const pid of wantFds) {
-      const e = this.entries.get(pid);
-      if (!e) continue;
-      await maybeYield();
-      const r = readFds(procRoot, pid, this.o.maxFdsPerProcess);
-      stats.fdReads++;
-      if (!r) {
-        this.entries.delete(pid);
-        skippedProcesses++;
-        continue;
+    const readWanted = async (pidsToRead: Iterable<number>): Promise<void> => {
+      for (const pid of pidsToRead) {
+        const e = this.entries.get(pid);
+        if (!e) continue;
+        await maybeYield();
+        const r = readFds(procRoot, pid, this.o.maxFdsPerProcess);
+        stats.fdReads++;
+        if (!r) {
+          this.entries.delete(pid);
+          skippedProcesses++;
+          continue;
+        }
+        skippedFds += r.skipped;
+        this.setFds(e, r.fds, r.truncated);
+        e.fdReadMs = now;
       }
-      skippedFds += r.skipped;
-      this.setFds(e, r.fds, r.truncated);
-      e.fdReadMs = now;
-    }
-    stats.maxChunkMs = Math.max(stats.maxChunkMs, performance.now() - chunkStart);
-    if (light && tables !== null) {
-      // A socket the cached tables do not know: its peer is needed now.
-      const known = tables;
-      const unknown = [...wantFds].some((pid) => this.entries.get(pid)?.info.fds.some((f) => f.kind === 'socket' && f.inode !== undefined && !known.inet.has(f.inode) && !known.unix.has(f.inode)));
-      if (unknown) tables = await this.readSocketTables();
+    };
+    await readWanted(wantFds);
+
+    // Phase 3: the socket tables (once per network namespace). /proc/net/tcp{,6} walk the kernel's
+    // whole connection hash (ms each however few sockets there are): read them when a socket inode
+    // just read is not in the last ones, else at most every `tablesMaxAgeMs`.
+    let tables = this.tables;
+    const known = tables;
+    const unknown =
+      known === null ||
+      [...wantFds].some((pid) => this.entries.get(pid)?.info.fds.some((f) => f.kind === 'socket' && f.inode !== undefined && !known.inet.has(f.inode) && !known.unix.has(f.inode)));
+    if (tables === null || unknown || (!light && now - this.tablesMs >= this.o.tablesMaxAgeMs)) {
+      tables = await this.readSocketTables();
+      this.tablesMs = now;
+      const more = new Set<number>();
+      this.addSocketHolders(more, tables.inet, now);
+      for (const pid of wantFds) more.delete(pid);
+      await readWanted(more);
     }
     this.tables = tables;
+    stats.maxChunkMs = Math.max(stats.maxChunkMs, performance.now() - chunkStart);
 
     const processes: ProcessInfo[] = [];
     const cpuSamples: ProcessCpuSample[] = [];
@@ -325,7 +342,7 @@ export class IncrementalProcReader {
     return { inet, unix, namespaces };
   }
 
-  /** Seeds (only those in `only` when given), and their parent, siblings, children, process group and session (bounded). */
+  /** Seeds (only those in `only` when given), and their parent, children, siblings and process group (bounded). */
   private addFamilies(want: Set<number>, only: ReadonlySet<number> | null): void {
     const isSeed = this.o.isSeed;
     if (!isSeed) return;
@@ -340,27 +357,32 @@ export class IncrementalProcReader {
     for (const [pid, e] of this.entries) {
       add(children, e.info.ppid, pid);
       if (e.pgrp > 1) add(groups, `g${e.pgrp}`, pid);
-      if (e.session > 1) add(groups, `s${e.session}`, pid);
     }
     const addAll = (list: readonly number[] | undefined): void => {
+      // A long list (a supervisor's children, a CI job's group) is left to the rolling refresh.
       if (list && list.length <= this.o.maxFamily) for (const m of list) want.add(m);
     };
     for (const [pid, e] of this.entries) {
       if (pid === this.o.selfPid || (only !== null && !only.has(pid)) || !isSeed(e.info)) continue;
       want.add(pid);
       addAll(children.get(pid));
+      if (e.info.ppid > 1) want.add(e.info.ppid);
+      // Relays start from a stdin that another process can feed: with /dev/null, a terminal or a
+      // file on fd 0, the rest of the family cannot be part of one.
+      const in0 = e.info.fds.find((f) => f.fd === 0);
+      if (in0 !== undefined && (in0.kind === 'devnull' || in0.kind === 'tty' || (in0.kind === 'file' && in0.fifoId === undefined))) continue;
       if (e.info.ppid > 1) {
         // The parent, and the other stages of a pipeline it runs (`cat f | sh -i | nc … > f`).
         want.add(e.info.ppid);
         if (e.info.ppid !== this.o.selfPid) addAll(children.get(e.info.ppid));
       }
-      // A huge group (a desktop session, a CI job) is left to the rolling refresh.
-      for (const key of [`g${e.pgrp}`, `s${e.session}`]) addAll(groups.get(key));
+      // A huge group (a CI job) is left to the rolling refresh.
+      addAll(groups.get(`g${e.pgrp}`));
     }
   }
 
   /**
-   * Outbound connections nobody is known to hold: read the fds of the processes of the socket's uid
+   * Wanted outbound connections nobody is known to hold: read the fds of the processes of the socket's uid
    * not read since it appeared, oldest first, at most `maxSearch` per pass. Accepted (inbound)
    * connections are skipped: a server's clients are neither a reverse shell's peer nor a pool.
    */
@@ -368,7 +390,7 @@ export class IncrementalProcReader {
     const listening = new Set<string>();
     for (const s of inet.values()) if (s.state === 'LISTEN') listening.add(`${s.proto.replace('6', '')}:${s.localPort}`);
     for (const s of inet.values()) {
-      if (this.pending.has(s.inode) || !hasRemotePeer(s) || listening.has(`${s.proto.replace('6', '')}:${s.localPort}`)) continue;
+      if (this.pending.has(s.inode) || !hasRemotePeer(s) || !this.o.isWantedSocket?.(s) || listening.has(`${s.proto.replace('6', '')}:${s.localPort}`)) continue;
       const owner = this.inodeOwner.get(s.inode);
       if (owner !== undefined && this.entries.has(owner)) continue;
       this.pending.set(s.inode, { uid: s.uid, sinceMs: now });
