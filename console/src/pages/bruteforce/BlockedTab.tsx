@@ -1,9 +1,10 @@
 import { ReloadOutlined, UnlockOutlined } from '@ant-design/icons';
 import { App, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
+import { useLoaded } from '../../components/use-loaded.js';
 import type { BlockRecord } from './bruteforce-api.js';
 
 const STATUS_COLOR: Record<number, string> = { 0: 'default', 1: 'red', 2: 'orange' };
@@ -13,24 +14,8 @@ export function BlockedTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const [rows, setRows] = useState<BlockRecord[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { data: rows, loading, refresh } = useLoaded(async () => (await callAction<{ MachineList: BlockRecord[] }>('DescribeBruteForceRecords', { CurrentPage: 1, PageSize: 100 })).MachineList, [] as BlockRecord[]);
   const [busy, setBusy] = useState<number | undefined>();
-
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setRows((await callAction<{ MachineList: BlockRecord[] }>('DescribeBruteForceRecords', { CurrentPage: 1, PageSize: 100 })).MachineList);
-    } catch (error) {
-      onError(error);
-    } finally {
-      setLoading(false);
-    }
-  }, [onError]);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
 
   async function unblock(r: BlockRecord) {
     setBusy(r.Id);

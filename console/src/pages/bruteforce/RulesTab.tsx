@@ -1,9 +1,10 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Checkbox, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
+import { useLoaded } from '../../components/use-loaded.js';
 import { duration, type BfRule, type Host } from './bruteforce-api.js';
 
 interface RuleForm {
@@ -22,26 +23,10 @@ export function RulesTab({ hosts }: { hosts: Host[] }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const [rules, setRules] = useState<BfRule[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { data: rules, loading, refresh } = useLoaded(async () => (await callAction<{ Rules: BfRule[] }>('DescribeAntiBruteForceRules', { CurrentPage: 1, PageSize: '100' })).Rules, [] as BfRule[]);
   const [open, setOpen] = useState(false);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<RuleForm>();
-
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setRules((await callAction<{ Rules: BfRule[] }>('DescribeAntiBruteForceRules', { CurrentPage: 1, PageSize: '100' })).Rules);
-    } catch (error) {
-      onError(error);
-    } finally {
-      setLoading(false);
-    }
-  }, [onError]);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
 
   async function save(v: RuleForm) {
     setSaving(true);

@@ -1,10 +1,11 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { App, Button, Card, Popconfirm, Space, Switch, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
+import { useLoaded } from '../../components/use-loaded.js';
 import { ChannelModal } from './ChannelModal.js';
 import type { Channel } from './notify-api.js';
 
@@ -14,25 +15,9 @@ export function NotificationsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const [channels, setChannels] = useState<Channel[]>([]);
-  const [loading, setLoading] = useState(false);
+  const { data: channels, loading, refresh } = useLoaded(async () => (await callAction<{ Channels: Channel[] }>('DescribeNotificationChannels', {})).Channels, [] as Channel[]);
   const [busy, setBusy] = useState<string | undefined>();
   const [editing, setEditing] = useState<{ open: boolean; channel?: Channel }>({ open: false });
-
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    try {
-      setChannels((await callAction<{ Channels: Channel[] }>('DescribeNotificationChannels', {})).Channels);
-    } catch (error) {
-      onError(error);
-    } finally {
-      setLoading(false);
-    }
-  }, [onError]);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
 
   async function act(key: string, fn: () => Promise<void>) {
     setBusy(key);
