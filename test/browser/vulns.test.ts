@@ -11,6 +11,7 @@ const text = async (locator: Locator) => ((await locator.textContent()) ?? '').t
 const UUID = 'b2b2b2b2-0000-4000-8000-0000000000aa';
 // ALSA-2026:19220 (sudo fixed in 1.9.17p2-3.el9_8) is among the AlmaLinux samples; this host has an older sudo.
 const SAMPLES = join(sharedDataDir(), 'vuln/almalinux-osv/samples/advisories/almalinux9');
+const APP_FIXTURE = join(import.meta.dirname, '../fixtures/vulns-app-cms/GHSA-652x-xj99-gmcc.json');
 
 describe('vulnerabilities console', () => {
   let server: VigilServer | undefined;
@@ -33,11 +34,14 @@ describe('vulnerabilities console', () => {
           { source: 'rpm', name: 'sudo', version: '1.9.5p2-10.el9_3', arch: 'x86_64' },
           // ALSA-2026:55439; the agent found process 4242 mapping one of curl's files.
           { source: 'rpm', name: 'curl', version: '7.76.1-26.el9', arch: 'x86_64', pids: [4242] },
+          // An application package: GHSA-652x-xj99-gmcc (PyPI requests) lists it under Type app.
+          { source: 'pip', name: 'requests', version: '2.0.0', path: '/usr/lib/python3.9/site-packages/requests' },
         ],
         processes: [{ pid: 4242, ppid: 1, uid: 0, user: 'root', name: 'curl-poller', exe: '/usr/local/bin/curl-poller', cmdline: '/usr/local/bin/curl-poller', startTime: 0, state: 'S' }],
       });
       const report = await new VulnService(store.db).importPath(SAMPLES);
       expect(report.errors).toEqual([]);
+      expect((await new VulnService(store.db).importPath(APP_FIXTURE)).errors).toEqual([]);
     } finally {
       await store.close();
     }
@@ -133,6 +137,22 @@ describe('vulnerabilities console', () => {
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('spreadsheetml');
     expect((await res.body()).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('switches to application packages (Type app): pip finding with its update command and no agent fix', async () => {
+    if (!server) throw new Error('server did not start');
+    await page.goto(`${server.url}/console/#/prevention/vulns`);
+    await page.getByTestId('vulns-filter-type').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Application packages' }).click();
+    const group = page.locator('tr[data-row-key="GHSA-652x-xj99-gmcc"]');
+    await group.waitFor({ state: 'visible' });
+    await expect.poll(() => page.locator('tr[data-row-key="ALSA-2026:19220"]').count()).toBe(0);
+    await group.locator('.ant-table-row-expand-icon').click();
+    const hosts = page.getByTestId('vul-hosts-GHSA-652x-xj99-gmcc');
+    await expect.poll(() => text(hosts)).toContain('requests');
+    expect(await text(hosts)).toMatch(/pip/);
+    expect(await page.getByTestId(`vul-fix-${UUID}`).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

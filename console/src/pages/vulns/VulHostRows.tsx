@@ -18,7 +18,7 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
     setLoading(true);
     try {
       const r = await callAction<{ VulRecords: VulRecord[] }>('DescribeVulList', {
-        Type: 'cve',
+        Type: filters.type,
         Name: name,
         PageSize: 100,
         ...(filters.necessity ? { Necessity: filters.necessity } : {}),
@@ -38,7 +38,7 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
 
   const operate = async (rec: VulRecord, op: string, extra: object = {}) => {
     try {
-      await callAction('ModifyOperateVul', { Type: 'cve', OperateType: op, Info: vulInfo(rec.Name, rec.Uuid), ...extra });
+      await callAction('ModifyOperateVul', { Type: filters.type, OperateType: op, Info: vulInfo(rec.Name, rec.Uuid), ...extra });
       await load();
       onChanged();
     } catch (error) {
@@ -145,12 +145,13 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
           <Button size="small" onClick={() => void operate(r, 'vul_verify')} data-testid={`vul-verify-${r.Uuid}`}>
             {t('vulns.verify')}
           </Button>
-          {r.Status === 1 || r.Status === 2 ? (
+          {/* The agent fixes OS packages only; app/cms findings show their update command instead. */}
+          {filters.type === 'cve' && (r.Status === 1 || r.Status === 2) ? (
             <Button size="small" onClick={() => void preview(r)} data-testid={`vul-preview-${r.Uuid}`}>
               {t('vulns.preview')}
             </Button>
           ) : null}
-          {r.Status === 1 || r.Status === 2 ? (
+          {filters.type === 'cve' && (r.Status === 1 || r.Status === 2) ? (
             <Popconfirm title={t('vulns.fixConfirm', { cmd: r.ExtendContentJson.RpmEntityList.map((p) => p.UpdateCmd).join('; ') })} onConfirm={() => void operate(r, 'vul_fix')}>
               <Button size="small" type="primary" data-testid={`vul-fix-${r.Uuid}`}>
                 {t('vulns.fix')}

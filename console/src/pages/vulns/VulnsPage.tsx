@@ -17,7 +17,7 @@ export function VulnsPage() {
   const [rows, setRows] = useState<GroupedVul[]>([]);
   const [total, setTotal] = useState(0);
   const [page, setPage] = useState({ current: 1, size: 20 });
-  const [filters, setFilters] = useState<VulFilters>({ necessity: '', dealed: 'n' });
+  const [filters, setFilters] = useState<VulFilters>({ type: 'cve', necessity: '', dealed: 'n' });
   const [loading, setLoading] = useState(false);
   const [scanning, setScanning] = useState(false);
   const [drawer, setDrawer] = useState(false);
@@ -31,7 +31,7 @@ export function VulnsPage() {
     setLoading(true);
     try {
       const r = await callAction<{ GroupedVulItems: GroupedVul[]; TotalCount: number }>('DescribeGroupedVul', {
-        Type: 'cve',
+        Type: filters.type,
         CurrentPage: page.current,
         PageSize: page.size,
         ...(filters.necessity ? { Necessity: filters.necessity } : {}),
@@ -66,7 +66,7 @@ export function VulnsPage() {
 
   const whitelist = async (g: GroupedVul) => {
     try {
-      await callAction('ModifyCreateVulWhitelist', { Whitelist: JSON.stringify([{ Name: g.Name, Type: 'cve', AliasName: g.AliasName }]), Reason: wlReason });
+      await callAction('ModifyCreateVulWhitelist', { Whitelist: JSON.stringify([{ Name: g.Name, Type: filters.type, AliasName: g.AliasName }]), Reason: wlReason });
       void message.success(t('vulns.whitelistAdded', { name: g.Name }));
       setWlReason('');
       await load();
@@ -80,7 +80,7 @@ export function VulnsPage() {
     setExporting(true);
     setExportLink(null);
     try {
-      const job = await callAction<{ Id: number }>('ExportVul', { Type: 'cve', ...(filters.necessity ? { Necessity: filters.necessity } : {}), ...(filters.dealed ? { Dealed: filters.dealed } : {}) });
+      const job = await callAction<{ Id: number }>('ExportVul', { Type: filters.type, ...(filters.necessity ? { Necessity: filters.necessity } : {}), ...(filters.dealed ? { Dealed: filters.dealed } : {}) });
       for (let i = 0; i < 120; i++) {
         const info = await callAction<{ ExportStatus: string; Link: string; FileName: string; Message: string }>('DescribeVulExportInfo', { ExportId: job.Id });
         if (info.ExportStatus === 'success') {
@@ -168,6 +168,20 @@ export function VulnsPage() {
         </Typography.Paragraph>
       ) : null}
       <Space style={{ marginBottom: 12 }} wrap>
+        <Select
+          style={{ width: 200 }}
+          value={filters.type}
+          onChange={(v: VulFilters['type']) => {
+            setFilters((f) => ({ ...f, type: v }));
+            setPage((p) => ({ ...p, current: 1 }));
+          }}
+          options={[
+            { value: 'cve', label: t('vulns.types.cve') },
+            { value: 'app', label: t('vulns.types.app') },
+            { value: 'cms', label: t('vulns.types.cms') },
+          ]}
+          data-testid="vulns-filter-type"
+        />
         <Select
           style={{ width: 200 }}
           value={filters.necessity}

@@ -51,6 +51,8 @@ export interface VulRecord {
 }
 
 export interface VulFilters {
+  /** Sas vulnerability type: cve (OS packages), app (pip/npm/jar), cms (WordPress/Drupal/Joomla). */
+  type: 'cve' | 'app' | 'cms';
   necessity: string;
   dealed: string;
 }
