@@ -141,7 +141,12 @@ for (let i = 0; i < AGENTS; i++) {
     setTimeout(() => {
       link.start();
       timers.push(setTimeout(sendInventory, 2000));
-      timers.push(setTimeout(() => timers.push(setInterval(sendInventory, INVENTORY_EVERY_S * 1000)), Math.random() * INVENTORY_EVERY_S * 1000));
+      timers.push(
+        setTimeout(() => {
+          sendInventory();
+          timers.push(setInterval(sendInventory, INVENTORY_EVERY_S * 1000));
+        }, Math.random() * INVENTORY_EVERY_S * 1000),
+      );
     }, startIn),
   );
 }

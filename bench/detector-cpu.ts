@@ -7,7 +7,7 @@
  * process.cpuUsage over the window and the loop delay with perf_hooks.monitorEventLoopDelay.
  * Everything started is killed at the end; the listener is on 127.0.0.1.
  *
- *   node --import tsx bench/detector-cpu.ts [seconds=60] [processes=300]
+ *   node --import tsx bench/detector-cpu.ts [seconds=60] [processes=300] [--poll]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +20,8 @@ import { listPids } from '../src/host/procfs/read-snapshot.js';
 
 const seconds = Number(process.argv[2] ?? 60);
 const extra = Number(process.argv[3] ?? 300);
+/** `--poll`: no exec events (periodic passes only), to separate their share. */
+const poll = process.argv.includes('--poll');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -50,12 +52,13 @@ await sleep(3000);
 const processCount = listPids().length;
 
 let scans = 0;
-const passes: { fdReads: number; statReads: number; metadataReads: number; maxChunkMs: number; chunks: number; engineMs: number }[] = [];
+const passes: { light: boolean; tablesRead: boolean; fdReads: number; statReads: number; metadataReads: number; maxChunkMs: number; chunks: number; engineMs: number }[] = [];
 const detection = startDetection({
   link: { flush: () => undefined },
   queue: { push: (kind, data) => ({ seq: 0, kind, time: 0, data }) },
   log: () => undefined,
   home,
+  ...(poll ? { execEvents: false } : {}),
   onScan: (snap, engineMs) => passes.push({ ...snap.pass, engineMs }),
   isPaused: () => {
     scans++;
@@ -101,6 +104,6 @@ console.log(
 const avg = (f: (p: (typeof passes)[number]) => number): string => (passes.reduce((a, p) => a + f(p), 0) / Math.max(1, passes.length)).toFixed(1);
 const max = (f: (p: (typeof passes)[number]) => number): string => Math.max(0, ...passes.map(f)).toFixed(1);
 console.log(
-  `per scan (avg): stat reads ${avg((p) => p.statReads)}, metadata reads ${avg((p) => p.metadataReads)}, fd-table reads ${avg((p) => p.fdReads)}, chunks ${avg((p) => p.chunks)}; ` +
+  `passes with engines run: ${passes.length} (${passes.filter((p) => p.light).length} light), socket tables read in ${passes.filter((p) => p.tablesRead).length}; per pass (avg): stat reads ${avg((p) => p.statReads)}, metadata reads ${avg((p) => p.metadataReads)}, fd-table reads ${avg((p) => p.fdReads)}, chunks ${avg((p) => p.chunks)}; ` +
     `longest reader chunk ${max((p) => p.maxChunkMs)} ms; engines ${avg((p) => p.engineMs)} ms avg, ${max((p) => p.engineMs)} ms max`,
 );

@@ -8,11 +8,14 @@ import { parseEcosystem } from '../engines/vulnmatch/index.js';
 import { PAGE_FIELDS } from './sas-paging.js';
 import { scanView, type ScanView } from '../domain/vulns/vul-settings.js';
 import { relatedProcesses } from '../domain/vulns/related-processes.js';
+import { emgRecords } from '../domain/vulns/emg-vulns.js';
+import { EMG_VUL_TYPE, FINDING_VUL_TYPES, type FindingVulType } from '../domain/vulns/vul-types.js';
 
 const Str = (max = 256) => Type.Optional(Type.String({ maxLength: max }));
 const Page = { CurrentPage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), PageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) };
-/** Types Vigil has findings for; the others (sys = Windows, cms, app, emg, sca) are empty lists for now. */
+/** Types Vigil has findings for: cve, app, cms (advisory matcher) and emg (baseline results); sys (Windows) and sca are empty lists. */
 const OS_TYPE = 'cve';
+const findingType = (t: string | undefined): FindingVulType | undefined => FINDING_VUL_TYPES.find((x) => x === (t ?? OS_TYPE));
 
 const encodeToken = (page: number) => Buffer.from(`p:${page}`).toString('base64url');
 function pageOf(p: { CurrentPage?: number; NextToken?: string; UseNextToken?: boolean }): number {
@@ -43,7 +46,7 @@ export function viewFilter(v: ScanView): FindingFilter {
   return { ...(v.hostsOff.length ? { excludeUuids: v.hostsOff } : {}), levels: v.levels, realOnly: v.realOnly };
 }
 
-function upgradeCommand(ecosystem: string, pkg: string): string {
+function upgradeCommand(ecosystem: string, pkg: string, fixed = ''): string {
   const scheme = (() => {
     try {
       return parseEcosystem(ecosystem).scheme;
@@ -54,6 +57,8 @@ function upgradeCommand(ecosystem: string, pkg: string): string {
   if (scheme === 'dpkg') return `apt-get install --only-upgrade ${pkg}`;
   if (scheme === 'rpm') return `dnf update ${pkg}`;
   if (scheme === 'apk') return `apk upgrade ${pkg}`;
+  if (fixed && scheme === 'pep440') return `pip install '${pkg}>=${fixed}'`;
+  if (fixed && scheme === 'semver' && ecosystem === 'npm') return `npm install ${pkg}@${fixed}`;
   return '';
 }
 
@@ -133,7 +138,7 @@ export async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
         AbsolutePath: '',
         AliasName: r.advisory.summary,
         Description: r.advisory.summary,
-        EmgProof: '',
+        EmgProof: r.emgProof ?? '',
         Ip: v?.intranetIp || v?.internetIp || '',
         LastTs: r.lastTs,
         Necessity: { Assets_factor: '', Cvss_factor: '', Enviroment_factor: '', Is_calc: '0', Status: '', Time_factor: '', Total_score: '', ...r.necessityFactors },
@@ -150,12 +155,12 @@ export async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
           Name: p.package,
           Path: '',
           Pid: procs.filter((x) => x.package === p.package).map((x) => x.pid).join(','),
-          UpdateCmd: p.status === 8 ? 'reboot' : upgradeCommand(p.ecosystem, p.package),
+          UpdateCmd: p.status === 8 ? 'reboot' : upgradeCommand(p.ecosystem, p.package, p.fixed_version),
           Version: p.installed_version,
         })),
         Status: String(r.status),
         Tag: tags,
-        Target: '',
+        Target: r.target ?? '',
         cveList: r.advisory.cves,
       },
       FirstTs: r.firstTs,
@@ -183,8 +188,8 @@ export async function toVulRecords(ctx: ActionContext, recs: HostRecord[]) {
       ResultMessage: r.resultMessage,
       RuleTag: tags,
       Status: r.status,
-      Tag: 'oval',
-      Type: OS_TYPE,
+      Tag: r.type === OS_TYPE ? 'oval' : r.type,
+      Type: r.type,
       Uuid: r.uuid,
       Level: r.advisory.severity,
       CvssScore: r.advisory.cvssScore !== undefined ? r.advisory.cvssScore.toFixed(1) : '',
@@ -200,7 +205,7 @@ export const describeVulList = defineAction({
   // The seed lists it under yundun-aegis; the per-API docs under yundun-sas: either grants it.
   ramActions: ['yundun-aegis:DescribeVulList', 'yundun-sas:DescribeVulList'],
   rw: 'Read',
-  description: 'Vulnerabilities per host (Type cve: Linux OS packages matched against the advisory DB), with affected packages, fix commands, urgency and status.',
+  description: 'Vulnerabilities per host: Type cve (Linux OS packages), app (PyPI, npm, Maven packages), cms (WordPress, Drupal, Joomla cores) matched against the advisory DB, and emg (unauthenticated services from the baseline results), with affected packages, fix commands, urgency and status.',
   params: Type.Object({
     AliasName: Str(),
     AttachTypes: Str(),
@@ -228,9 +233,15 @@ export const describeVulList = defineAction({
     const current = pageOf(p);
     const size = p.PageSize ?? 10;
     const view = await scanView(ctx.services.store.db, ctx.principal.accountId, p.Type);
-    if (p.Type !== OS_TYPE || !view.enabled) return { CurrentPage: current, NextToken: '', PageSize: size, TotalCount: 0, VulRecords: [] };
-    await ctx.services.vulns.evaluateStale(ctx.principal.accountId);
-    let recs = await hostRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view) });
+    const ftype = findingType(p.Type);
+    if ((!ftype && p.Type !== EMG_VUL_TYPE) || !view.enabled) return { CurrentPage: current, NextToken: '', PageSize: size, TotalCount: 0, VulRecords: [] };
+    let recs: HostRecord[];
+    if (ftype) {
+      await ctx.services.vulns.evaluateStale(ctx.principal.accountId);
+      recs = await hostRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view), types: [ftype] });
+    } else {
+      recs = await emgRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view) });
+    }
     if (p.Remark) {
       const views = await ctx.services.assets.views(ctx.principal.accountId, [...new Set(recs.map((r) => r.uuid))]);
       const hit = new Set(views.filter((v) => `${v.instanceName} ${v.intranetIp} ${v.internetIp}`.includes(p.Remark ?? '')).map((v) => v.uuid));
@@ -313,9 +324,10 @@ export const describeGroupedVul = defineAction({
     const size = p.PageSize ?? 10;
     const type = p.Type ?? OS_TYPE;
     const view = await scanView(ctx.services.store.db, ctx.principal.accountId, type);
-    if (type !== OS_TYPE || !view.enabled) return { CurrentPage: current, PageSize: size, TotalCount: 0, GroupedVulItems: [] };
+    const ftype = findingType(type);
+    if (!ftype || !view.enabled) return { CurrentPage: current, PageSize: size, TotalCount: 0, GroupedVulItems: [] };
     await ctx.services.vulns.evaluateStale(ctx.principal.accountId);
-    const groups = await groupedRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view) });
+    const groups = await groupedRecords(ctx.services.store.db, ctx.principal.accountId, { ...filterOf(p), ...viewFilter(view), types: [ftype] });
     return {
       CurrentPage: current,
       PageSize: size,
@@ -334,7 +346,7 @@ export const describeGroupedVul = defineAction({
         Related: g.advisory.cves.join(','),
         Tags: g.tags.join(','),
         TotalFixCount: g.handled,
-        Type: OS_TYPE,
+        Type: ftype,
         Level: g.advisory.severity,
         CvssScore: g.advisory.cvssScore !== undefined ? g.advisory.cvssScore.toFixed(1) : '',
       })),
@@ -384,7 +396,12 @@ export const modifyOperateVul = defineAction({
     ),
   }),
   async handler(ctx, p) {
-    if (p.Type !== OS_TYPE) throw new VigilError('InvalidParameter', `Type ${p.Type} has no findings on this server; use cve.`, 400);
+    const ftype = findingType(p.Type);
+    if (!ftype) throw new VigilError('InvalidParameter', `Type ${p.Type} cannot be operated on this server; use cve, app or cms (emg follows the baseline results).`, 400);
+    // The agent's fix upgrades OS packages only; application and CMS findings are ignored or verified.
+    if (ftype !== OS_TYPE && (p.OperateType === 'vul_fix' || p.OperateType === 'vul_fix_preview')) {
+      throw new VigilError('InvalidParameter', `OperateType ${p.OperateType} upgrades OS packages; Type ${ftype} findings support vul_ignore, vul_undo_ignore and vul_verify.`, 400);
+    }
     const targets = parseInfo(p.Info);
     const acc = ctx.principal.accountId;
     const v = ctx.services.vulns;

@@ -4,11 +4,12 @@ import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../dom
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
 import { findStratumUrls, isMinerName } from '../engines/mining/iocs.js';
 import { analyzeArgvCached, detectReverseShells, type ReverseShellFinding } from '../engines/revshell/index.js';
-import { isInterpreter, isRelayTool, isShell, isWatchedCommand } from '../engines/revshell/process-roles.js';
+import { isInterpreter, isRelayTool, isShell, isWatchedCommand, shellReadsStdin } from '../engines/revshell/process-roles.js';
 import { watchExecEvents, type ExecEvent } from '../host/procfs/exec-events.js';
-import { IncrementalProcReader } from '../host/procfs/incremental-snapshot.js';
+import { IncrementalProcReader, type SeedKind } from '../host/procfs/incremental-snapshot.js';
 import type { IncrementalSnapshot, ProcessInfo, ProcessSnapshot } from '../host/procfs/snapshot-types.js';
 import { MinerEvidence } from './miner-evidence.js';
+import { minerPersistence, registerMinerCleanupTask } from './miner-persistence.js';
 import type { EventQueue } from './event-queue.js';
 import type { AgentLink } from './link.js';
 import { registerResponseTasks } from './respond-feature.js';
@@ -29,6 +30,8 @@ export interface DetectionOptions {
   execEvents?: boolean;
   /** A finding that persists is re-sent (the server counts it) at most this often. */
   repeatMs?: number;
+  /** Root under which miner persistence is looked for (default `/`; tests use a temp tree). */
+  persistenceRoot?: string;
   /** Called after every completed scan (benchmarks, tests). */
   onScan?: (snap: IncrementalSnapshot, engineMs: number) => void;
 }
@@ -90,6 +93,26 @@ export function minerAlert(f: MinerFinding, snap: ProcessSnapshot): AlertEventDa
   return { ruleId: f.ruleId, name: 'Mining program', level: f.level, aggKey: f.exe ?? f.comm, details };
 }
 
+/** CPU use (fraction of a core) from which a process counts as busy for the miner rules. */
+const BUSY_CORES = 0.5;
+const NO_PROCESS: ProcessInfo = { pid: 0, ppid: 0, uid: 0, comm: '', cmdline: [], startTime: 0, fds: [] };
+
+/**
+ * Whether an exec is worth a scan now: shells and relay tools always (class 1/2 latency); an
+ * interpreter only when its command line is a reverse shell — interpreters exec all the time on
+ * build hosts, and one that later starts a shell triggers through that shell's exec.
+ */
+function execWorthScan(pid: number, comm: string): boolean {
+  if (!isWatchedCommand(comm)) return false;
+  const p: ProcessInfo = { ...NO_PROCESS, pid, comm };
+  if (!isInterpreter(p) || isShell(p) || isRelayTool(p)) return true;
+  try {
+    return analyzeArgvCached(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '')).verdict === 'reverse-shell';
+  } catch {
+    return false;
+  }
+}
+
 export interface RunningDetection {
   timers: NodeJS.Timeout[];
   /** 'netlink' when exec events trigger scans, else 'poll' (periodic scans only). */
@@ -107,25 +130,46 @@ export interface RunningDetection {
  */
 export function startDetection(o: DetectionOptions): RunningDetection {
   registerResponseTasks({ home: o.home });
+  registerMinerCleanupTask(o.home);
   const iocs = loadMinerIocs(o.log);
+  // Persistence report per miner process (pid:start), computed once when it is first found.
+  const persistence = new Map<string, NonNullable<AlertEventData['details']['persistence']>>();
+  const withPersistence = (a: AlertEventData, f: MinerFinding): AlertEventData => {
+    const key = `${f.pid}:${a.details.startTime ?? ''}`;
+    let rep = persistence.get(key);
+    if (!rep) {
+      const pools = [...new Set([...f.peers.map((x) => x.remoteAddress), ...f.stratumUrls.map((u) => u.host)])];
+      const r = minerPersistence(iocs, f.response.quarantinePath ? [f.response.quarantinePath] : [], pools, o.persistenceRoot ?? '/');
+      rep = {
+        findings: r.findings.map((x) => ({ kind: x.kind, path: x.path, lineNo: x.lineNo, line: x.line, reason: x.reason, level: x.level, detail: x.detail })),
+        plan: r.plan.map((s) => ({ ...s })),
+      };
+      persistence.set(key, rep);
+      if (persistence.size > 256) persistence.delete(persistence.keys().next().value as string);
+    }
+    return { ...a, details: { ...a.details, persistence: rep } };
+  };
   const repeatMs = o.repeatMs ?? 60_000;
   const lastSent = new Map<string, number>();
   let failures = 0;
-  // What can be part of a reverse shell or a miner: its fd table (and its family's: the parent of a
-  // shell is where a class-3 interpreter sits) is re-read on every pass.
-  const isSeed = (p: ProcessInfo): boolean =>
-    isShell(p) ||
-    isRelayTool(p) ||
-    analyzeArgvCached(p.cmdline).verdict === 'reverse-shell' ||
-    isMinerName(p.comm, iocs) !== null ||
-    (p.cmdline.length > 1 && findStratumUrls(p.cmdline.join(' '), iocs, 1).length > 0);
+  // What can be part of a reverse shell or a miner has its fd table re-read on every pass. A shell
+  // that reads commands from stdin, or a relay tool, brings its family (the interpreter or relay
+  // feeding it, the other stages of its pipeline); a `sh -c` shell can only be class 1 on its own
+  // fds or class 2 through a relay tool, which is a seed itself.
+  const seed = (p: ProcessInfo): SeedKind => {
+    if (isShell(p)) return shellReadsStdin(p.cmdline) ? 'family' : 'self';
+    if (isRelayTool(p)) return 'family';
+    if (analyzeArgvCached(p.cmdline).verdict === 'reverse-shell') return 'family';
+    if (isMinerName(p.comm, iocs) !== null || (p.cmdline.length > 1 && findStratumUrls(p.cmdline.join(' '), iocs, 1).length > 0)) return 'self';
+    return null;
+  };
   const reader = new IncrementalProcReader({
     selfPid: process.pid,
-    isSeed,
+    seed,
     // A new connection to a pool port or a listed pool address: find who made it.
     isWantedSocket: (s) => iocs.ports.has(s.remotePort) || iocs.ips.has(s.remoteAddress.replace(/^::ffff:/, '')),
   });
-  const evidence = new MinerEvidence({ busyCores: 0.5, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
+  const evidence = new MinerEvidence({ busyCores: BUSY_CORES, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
   let running = false;
   let again: 'full' | 'light' | null = null;
@@ -140,12 +184,16 @@ export function startDetection(o: DetectionOptions): RunningDetection {
       return;
     }
     if (stopped) return;
+    // A light pass that changed nothing a detector keys on cannot change the findings.
+    if (light && ![...snap.changed].some((pid) => seed(snap.processes.find((p) => p.pid === pid) ?? NO_PROCESS) !== null)) return;
     const t0 = performance.now();
     const starts = new Map(snap.processes.map((p) => [p.pid, p.startTime]));
     const extra = evidence.collect(snap);
+    // Only a process busy now can have been busy for the whole window.
+    const samples = snap.cpuSamples.filter((c) => (snap.recentCores.get(c.pid) ?? 0) >= BUSY_CORES);
     const alerts = [
       ...detectReverseShells(snap, { selfPid: process.pid }).map((f) => revshellAlert(f, snap)),
-      ...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples: snap.cpuSamples, ticksPerSecond: 100 }, ...extra }).map((f) => minerAlert(f, snap)),
+      ...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples, ticksPerSecond: 100 }, ...extra }).map((f) => withPersistence(minerAlert(f, snap), f)),
     ];
     const now = Date.now();
     const seen = new Set<string>();
@@ -197,7 +245,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     } catch {
       return; // already gone; a relay it left behind is caught by the next scan
     }
-    if (!isWatchedCommand(comm)) return;
+    if (!execWorthScan(e.pid, comm)) return;
     pending = setTimeout(() => {
       pending = null;
       scan('light');
@@ -205,6 +253,8 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     pending.unref();
   };
   const watcher = o.execEvents === false ? null : watchExecEvents(onExec, (reason) => o.log('info', 'exec events unavailable; detection polls /proc only', { reason }));
+  // With exec events reporting program changes, known processes need their stat only for CPU samples.
+  if (watcher) reader.setStatEveryMs(5_000);
   return {
     timers: [timer],
     mode: watcher ? 'netlink' : 'poll',

@@ -3,6 +3,7 @@ import { collectHostInventory, ExeHashCache } from '../host/inventory/index.js';
 import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
 import { isShedding } from './budget.js';
+import { discoverWebRoots } from './webshell-feature.js';
 
 /** Task kind the server queues for RefreshAssets / ModifyPushAllTask (see src/actions/assets-tasks.ts). */
 export const INVENTORY_TASK_KIND = 'inventory.collect';
@@ -24,7 +25,9 @@ export function startInventory(link: AgentLink, log: Log): { stop(): void; colle
   const collectNow = () => {
     running ??= (async () => {
       try {
-        const data = await collectHostInventory({ hashCache });
+        // CMS cores are looked for in the web roots nginx/Apache serve (the webshell scan's roots).
+        const webRoots = await discoverWebRoots().catch(() => undefined);
+        const data = await collectHostInventory({ hashCache, ...(webRoots?.length ? { webRoots } : {}) });
         const items = data.processes.length + data.ports.length + data.software.length + data.accounts.length;
         const sent = link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: true, data });
         return { sent, items };

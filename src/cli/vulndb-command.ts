@@ -21,9 +21,10 @@ async function withServices<T>(home: string | undefined, fn: (s: Services) => Pr
 }
 
 /** Human summary of an import: counts, then one line per bad file. */
-export function formatImportReport(r: ImportReport & { hosts?: number }): string {
+export function formatImportReport(r: ImportReport & { hosts?: number; rematched?: number; advanced?: number; full?: number }): string {
   const lines = [`files: ${r.files}, advisories imported: ${r.imported}, unchanged: ${r.unchanged}, KEV entries: ${r.kev}, errors: ${r.errors.length}`];
-  if (r.hosts !== undefined) lines.push(`hosts re-evaluated: ${r.hosts}`);
+  const how = r.rematched !== undefined ? ` (${r.rematched} matched again for the changed advisories, ${r.advanced ?? 0} unaffected, ${r.full ?? 0} in full)` : '';
+  if (r.hosts !== undefined) lines.push(`hosts re-evaluated: ${r.hosts}${how}`);
   for (const e of r.errors.slice(0, 200)) lines.push(`  error ${e.file}: ${e.error}`);
   if (r.errors.length > 200) lines.push(`  … and ${r.errors.length - 200} more errors`);
   return lines.join('\n');

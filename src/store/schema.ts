@@ -111,6 +111,7 @@ export interface Database {
   vul_meta: VulMetaTable;
   vul_findings: VulFindingsTable;
   vul_host_state: VulHostStateTable;
+  vul_host_names: VulHostNamesTable;
   vul_whitelist: VulWhitelistTable;
   vul_settings: VulSettingsTable;
   ram_groups: RamGroupsTable;
@@ -489,6 +490,14 @@ export interface VulHostStateTable {
   db_version: number;
   ecosystem: string;
   evaluated_at: number;
+}
+
+/** 0034-vul-host-names: names a host's OS packages are looked up by (incremental re-evaluation). */
+export interface VulHostNamesTable {
+  account_id: string;
+  uuid: string;
+  eco_key: string;
+  name: string;
 }
 
 /** 0017-vul-settings: uuid '' holds the account-wide value. */

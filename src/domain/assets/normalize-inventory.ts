@@ -46,7 +46,7 @@ const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o
 
 const PROTOS: readonly PortProto[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 const PASSWORD_STATES: readonly PasswordState[] = ['set', 'empty', 'locked', 'none', 'unknown'];
-const SOFTWARE_SOURCES: readonly SoftwareSource[] = ['dpkg', 'rpm', 'apk', 'pip', 'npm', 'jar'];
+const SOFTWARE_SOURCES: readonly SoftwareSource[] = ['dpkg', 'rpm', 'apk', 'pip', 'npm', 'jar', 'cms'];
 const SERVICE_KINDS = ['systemd', 'sysv', 'rc.local'] as const;
 const MIDDLEWARE = ['nginx', 'apache', 'php-fpm', 'tomcat', 'java', 'node', 'redis', 'mysql', 'postgresql', 'mongodb'] as const;
 

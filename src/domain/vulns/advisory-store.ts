@@ -19,6 +19,25 @@ export interface ImportReport {
   errors: Array<{ file: string; error: string }>;
 }
 
+/**
+ * What an import changed, for incremental re-evaluation: the advisories whose findings may differ
+ * (new, replaced or withdrawn records, and those whose CVEs joined or left KEV) and the
+ * (ecosystem key, package) pairs their old and new affected entries name.
+ */
+export interface ImportChanges {
+  fromVersion: number;
+  toVersion: number;
+  advisories: Set<string>;
+  /** ecosystem key → package names. */
+  pairs: Map<string, Set<string>>;
+}
+
+function addPair(pairs: Map<string, Set<string>>, ecoKey: string, name: string): void {
+  const set = pairs.get(ecoKey);
+  if (set) set.add(name);
+  else pairs.set(ecoKey, new Set([name]));
+}
+
 const BATCH_RECORDS = 200;
 const AFFECTED_BATCH = 400;
 /** Advisory rows per INSERT (14 columns; SQLite allows 32,766 bound parameters). */
@@ -58,9 +77,15 @@ function advisoryRow(a: Advisory, raw: string, now: number) {
 }
 
 /** Replaces a batch of advisories (delete the old versions, multi-row inserts). */
-async function writeAdvisories(tx: Db, batch: Array<{ a: Advisory; raw: string }>, replace: string[], now: number): Promise<void> {
+async function writeAdvisories(tx: Db, batch: Array<{ a: Advisory; raw: string }>, replace: string[], now: number, changes: ImportChanges): Promise<void> {
+  for (const { a } of batch) {
+    changes.advisories.add(a.id);
+    for (const x of a.affected) addPair(changes.pairs, x.eco.key.slice(0, 200), x.package.slice(0, 512));
+  }
   for (let i = 0; i < replace.length; i += AFFECTED_BATCH) {
     const ids = replace.slice(i, i + AFFECTED_BATCH);
+    // The replaced versions' packages: hosts matched by the old record may lose their findings.
+    for (const r of await tx.selectFrom('vul_affected').select(['ecosystem_key', 'package']).where('advisory_id', 'in', ids).execute()) addPair(changes.pairs, r.ecosystem_key, r.package);
     await tx.deleteFrom('vul_affected').where('advisory_id', 'in', ids).execute();
     await tx.deleteFrom('vul_advisories').where('id', 'in', ids).execute();
   }
@@ -151,13 +176,39 @@ function kevFromJson(value: unknown): KevEntry[] | undefined {
   return out;
 }
 
-async function writeKev(db: Kysely<Database>, entries: KevEntry[]): Promise<void> {
+/** Replaces the KEV list; returns the CVEs that joined or left it. */
+async function writeKev(db: Kysely<Database>, entries: KevEntry[]): Promise<Set<string>> {
   const unique = new Map(entries.map((e) => [e.cve, e]));
+  const changed = new Set<string>();
   await db.transaction().execute(async (tx) => {
+    const old = new Set((await tx.selectFrom('vul_kev').select('cve_id').execute()).map((r) => r.cve_id));
+    for (const cve of old) if (!unique.has(cve)) changed.add(cve);
+    for (const cve of unique.keys()) if (!old.has(cve)) changed.add(cve);
     await tx.deleteFrom('vul_kev').execute();
     const rows = [...unique.values()].map((e) => ({ cve_id: e.cve, name: e.name, date_added: e.dateAdded, ransomware: e.ransomware ? 1 : 0 }));
     for (let i = 0; i < rows.length; i += AFFECTED_BATCH) await tx.insertInto('vul_kev').values(rows.slice(i, i + AFFECTED_BATCH)).execute();
   });
+  return changed;
+}
+
+/** KEV changes touch the advisories naming those CVEs (their tags and urgency), and their packages. */
+async function addKevChanges(db: Db, cves: ReadonlySet<string>, changes: ImportChanges): Promise<void> {
+  if (cves.size === 0) return;
+  const ids: string[] = [];
+  for (const r of await db.selectFrom('vul_advisories').select(['id', 'cves_json']).execute()) {
+    let list: unknown;
+    try {
+      list = JSON.parse(r.cves_json);
+    } catch {
+      continue;
+    }
+    if (Array.isArray(list) && list.some((c) => typeof c === 'string' && cves.has(c)) && !changes.advisories.has(r.id)) ids.push(r.id);
+  }
+  for (let i = 0; i < ids.length; i += AFFECTED_BATCH) {
+    const slice = ids.slice(i, i + AFFECTED_BATCH);
+    for (const id of slice) changes.advisories.add(id);
+    for (const r of await db.selectFrom('vul_affected').select(['ecosystem_key', 'package']).where('advisory_id', 'in', slice).execute()) addPair(changes.pairs, r.ecosystem_key, r.package);
+  }
 }
 
 /**
@@ -166,7 +217,14 @@ async function writeKev(db: Kysely<Database>, entries: KevEntry[]): Promise<void
  * is bumped (when anything changed).
  */
 export async function importAdvisories(db: Kysely<Database>, path: string, now = Date.now()): Promise<ImportReport> {
+  return (await importAdvisoriesTracked(db, path, now)).report;
+}
+
+/** importAdvisories, also returning what changed (for incremental re-evaluation). */
+export async function importAdvisoriesTracked(db: Kysely<Database>, path: string, now = Date.now()): Promise<{ report: ImportReport; changes: ImportChanges }> {
   const report: ImportReport = { files: 0, imported: 0, unchanged: 0, kev: 0, errors: [] };
+  const changes: ImportChanges = { fromVersion: 0, toVersion: 0, advisories: new Set(), pairs: new Map() };
+  const kevChanged = new Set<string>();
   const source = await collectImportFiles(path);
   try {
     const known = new Map<string, string>();
@@ -178,7 +236,7 @@ export async function importAdvisories(db: Kysely<Database>, path: string, now =
       const batch = pending;
       pending = [];
       const replace = batch.filter((p) => stored.has(p.a.id)).map((p) => p.a.id);
-      await db.transaction().execute(async (tx) => writeAdvisories(tx, batch, replace, now));
+      await db.transaction().execute(async (tx) => writeAdvisories(tx, batch, replace, now, changes));
       for (const p of batch) stored.add(p.a.id);
       report.imported += batch.length;
     };
@@ -190,7 +248,7 @@ export async function importAdvisories(db: Kysely<Database>, path: string, now =
         const text = await item.read();
         const csvKev = parseKev(text, name);
         if (csvKev) {
-          await writeKev(db, csvKev);
+          for (const cve of await writeKev(db, csvKev)) kevChanged.add(cve);
           report.kev += csvKev.length;
           continue;
         }
@@ -203,7 +261,7 @@ export async function importAdvisories(db: Kysely<Database>, path: string, now =
         }
         const kev = kevFromJson(value);
         if (kev) {
-          await writeKev(db, kev);
+          for (const cve of await writeKev(db, kev)) kevChanged.add(cve);
           report.kev += kev.length;
           continue;
         }
@@ -223,9 +281,11 @@ export async function importAdvisories(db: Kysely<Database>, path: string, now =
       }
     }
     await flush();
-    if (report.imported > 0 || report.kev > 0) await bumpVersion(db);
+    await addKevChanges(db, kevChanged, changes);
+    changes.fromVersion = await dbVersion(db);
+    changes.toVersion = report.imported > 0 || report.kev > 0 ? await bumpVersion(db) : changes.fromVersion;
   } finally {
     await source.cleanup();
   }
-  return report;
+  return { report, changes };
 }

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, VulFindingsTable } from '../../store/schema.js';
 import { HANDLED_STATUSES, OPEN_STATUSES } from './vul-status.js';
+import { vulTypeOfEcosystem, type FindingVulType } from './vul-types.js';
 
 export interface FindingFilter {
   uuids?: string[];
@@ -16,6 +17,8 @@ export interface FindingFilter {
   excludeUuids?: string[];
   levels?: string[];
   realOnly?: boolean;
+  /** Sas types of the findings (by their ecosystem); default cve only. */
+  types?: readonly FindingVulType[];
 }
 
 export interface AdvisoryInfo {
@@ -30,6 +33,11 @@ export interface AdvisoryInfo {
 
 export interface HostRecord {
   uuid: string;
+  /** Sas Type: cve, app, cms (findings) or emg (baseline results). */
+  type: string;
+  /** emg: ip:port of the open services; proof text. */
+  target?: string;
+  emgProof?: string;
   advisory: AdvisoryInfo;
   status: number;
   necessity: string;
@@ -97,7 +105,8 @@ function matchesText(a: AdvisoryInfo, f: FindingFilter): boolean {
 }
 
 export async function hostRecords(db: Kysely<Database>, accountId: string, f: FindingFilter): Promise<HostRecord[]> {
-  const rows = await findingRows(db, accountId, f);
+  const types = f.types ?? ['cve'];
+  const rows = (await findingRows(db, accountId, f)).filter((r) => types.includes(vulTypeOfEcosystem(r.ecosystem)));
   const info = await advisories(db, [...new Set(rows.map((r) => r.advisory_id))]);
   const groups = new Map<string, VulFindingsTable[]>();
   for (const r of rows) {
@@ -118,6 +127,7 @@ export async function hostRecords(db: Kysely<Database>, accountId: string, f: Fi
     const urgent = [...list].sort((x, y) => rank(NECESSITY_ORDER, x.necessity) - rank(NECESSITY_ORDER, y.necessity))[0] ?? first;
     out.push({
       uuid: first.uuid,
+      type: vulTypeOfEcosystem(first.ecosystem),
       advisory: a,
       status: lead.status,
       necessity: urgent.necessity,

@@ -7,8 +7,8 @@ import type { Database } from '../../store/schema.js';
 import type { AgentHub } from '../../server/agent-hub.js';
 import { VigilError } from '../errors.js';
 import { AdvisoryCache } from './advisory-cache.js';
-import { dbVersion, importAdvisories, type ImportReport } from './advisory-store.js';
-import { evaluateHost, type EvaluationResult } from './host-evaluation.js';
+import { dbVersion, importAdvisoriesTracked, type ImportChanges, type ImportReport } from './advisory-store.js';
+import { evaluateHost, type EvaluationResult, type EvaluationScope } from './host-evaluation.js';
 import { parseEcosystem } from '../../engines/vulnmatch/index.js';
 import { OPEN_STATUSES, VUL_STATUS } from './vul-status.js';
 import { scanCycleMs } from './vul-settings.js';
@@ -18,6 +18,28 @@ export const VUL_FIX_TASK_KIND = 'vul.fix';
 /** Agent task that answers with a fresh inventory snapshot (src/agent/inventory-feature.ts). */
 const INVENTORY_TASK_KIND = 'inventory.collect';
 const FIX_TIMEOUT_MS = 30 * 60_000;
+
+/** How an import brought the hosts up to the new DB version. */
+export interface ReevaluationReport {
+  /** Hosts now evaluated as of the new version (rematched + full + advanced). */
+  hosts: number;
+  /** Matched again for the changed advisories only. */
+  rematched: number;
+  /** Evaluated in full (new or unevaluated inventory, or an older state). */
+  full: number;
+  /** Moved to the new version without matching (none of their packages is named by the change). */
+  advanced: number;
+}
+
+/** An ecosystem whose packages could be matched outside the OS inventory index (PyPI, npm, CMS…). */
+function isAppEcosystemKey(key: string): boolean {
+  try {
+    const eco = parseEcosystem(key);
+    return !eco.os && eco.scheme !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 export interface VulTarget {
   /** Advisory id (Sas vulnerability `Name`). */
@@ -44,18 +66,84 @@ export class VulnService {
     this.hub = hub;
   }
 
-  /** Imports OSV records / KEV lists, then re-evaluates every host with an inventory. */
-  async importPath(path: string): Promise<ImportReport & { hosts: number }> {
-    const report = await importAdvisories(this.db, path);
-    const hosts = report.imported > 0 || report.kev > 0 ? await this.evaluateAll() : 0;
-    return { ...report, hosts };
+  /**
+   * Imports OSV records / KEV lists, then brings every host with an inventory up to the new DB
+   * version (see reevaluateAfterImport). `hosts` counts them all; `rematched` those matched again.
+   */
+  async importPath(path: string): Promise<ImportReport & ReevaluationReport> {
+    const { report, changes } = await importAdvisoriesTracked(this.db, path);
+    const none: ReevaluationReport = { hosts: 0, rematched: 0, full: 0, advanced: 0 };
+    const re = changes.toVersion !== changes.fromVersion ? await this.reevaluateAfterImport(changes) : none;
+    return { ...report, ...re };
+  }
+
+  /**
+   * Incremental re-evaluation after a DB update. Hosts whose state is current as of the previous
+   * version with their present inventory are matched again only if their packages' lookup names
+   * (vul_host_names) include a package the changed advisories name, and then only for those
+   * advisories; the others just move to the new version in one UPDATE. Hosts with a new or
+   * unevaluated inventory, or a state older than the previous version, are evaluated in full.
+   * Changes to application ecosystems (not indexed per host) fall back to a full evaluation.
+   */
+  async reevaluateAfterImport(changes: ImportChanges): Promise<ReevaluationReport> {
+    const hosts = await this.db
+      .selectFrom('asset_instances as i')
+      .leftJoin('vul_host_state as s', (j) => j.onRef('s.account_id', '=', 'i.account_id').onRef('s.uuid', '=', 'i.uuid'))
+      .select(['i.account_id', 'i.uuid', 'i.last_inventory_at', 's.inventory_at', 's.db_version'])
+      .where('i.last_inventory_at', '>', 0)
+      .execute();
+    const appChange = [...changes.pairs.keys()].some(isAppEcosystemKey);
+    const touched = appChange ? undefined : await this.hostsNaming(changes.pairs);
+    const scope: EvaluationScope = { advisories: changes.advisories, fromVersion: changes.fromVersion };
+    const out: ReevaluationReport = { hosts: 0, rematched: 0, full: 0, advanced: 0 };
+    for (const h of hosts) {
+      if (this.stopped) break;
+      const current = h.inventory_at !== null && Number(h.inventory_at) === Number(h.last_inventory_at) && Number(h.db_version) === changes.fromVersion;
+      const key = `${h.account_id}\u0000${h.uuid}`;
+      if (current && touched && !touched.has(key)) continue;
+      const r = await this.evaluate(h.account_id, h.uuid, current ? scope : undefined);
+      if (r.incremental) out.rematched++;
+      else out.full++;
+    }
+    // Everyone else: nothing they have is named by the change.
+    const moved = await this.db
+      .updateTable('vul_host_state as s')
+      .set({ db_version: changes.toVersion })
+      .where('s.db_version', '=', changes.fromVersion)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('asset_instances as i')
+            .select('i.uuid')
+            .whereRef('i.account_id', '=', 's.account_id')
+            .whereRef('i.uuid', '=', 's.uuid')
+            .whereRef('i.last_inventory_at', '=', 's.inventory_at'),
+        ),
+      )
+      .executeTakeFirst();
+    out.advanced = Number(moved.numUpdatedRows);
+    out.hosts = out.rematched + out.full + out.advanced;
+    return out;
+  }
+
+  /** Hosts (account \0 uuid) with a package looked up by one of these (ecosystem key, name) pairs. */
+  private async hostsNaming(pairs: ReadonlyMap<string, ReadonlySet<string>>): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const [ecoKey, names] of pairs) {
+      const list = [...names];
+      for (let i = 0; i < list.length; i += 500) {
+        const rows = await this.db.selectFrom('vul_host_names').select(['account_id', 'uuid']).distinct().where('eco_key', '=', ecoKey).where('name', 'in', list.slice(i, i + 500)).execute();
+        for (const r of rows) out.add(`${r.account_id}\u0000${r.uuid}`);
+      }
+    }
+    return out;
   }
 
   /** Evaluations of one account run one after another (finding ids are allocated per account). */
-  evaluate(accountId: string, uuid: string): Promise<EvaluationResult> {
+  evaluate(accountId: string, uuid: string, scope?: EvaluationScope): Promise<EvaluationResult> {
     const key = accountId;
     const prior = this.chains.get(key) ?? Promise.resolve();
-    const run = prior.catch(() => undefined).then(() => evaluateHost(this.db, this.cache, accountId, uuid));
+    const run = prior.catch(() => undefined).then(() => evaluateHost(this.db, this.cache, accountId, uuid, Date.now(), scope));
     this.chains.set(key, run);
     void run.finally(() => {
       if (this.chains.get(key) === run) this.chains.delete(key);

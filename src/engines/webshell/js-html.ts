@@ -92,6 +92,8 @@ type Add = (ruleId: string, confidence: WebshellConfidence, message: string, off
 /** JS variables assigned an absolute URL literal: `var u = "http://host/..."`. */
 function urlAssignments(text: string): Map<string, string> {
   const out = new Map<string, string>();
+  // Every match holds `= "//` or `= "http`: a regex that starts at `=` rules most texts out quickly.
+  if (!/=\s*["'](?:https?:)?\/\//.test(text)) return out;
   for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\s*=\s*(["'])((?:https?:)?\/\/[^"'\s]{4,300})\2/g)) {
     out.set(m[1] ?? '', m[3] ?? '');
   }

@@ -27,17 +27,43 @@ export interface PhpLexResult {
   literalAt: Map<number, PhpLiteral>;
 }
 
-function blank(chars: string[], from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    if (chars[i] !== '\n') chars[i] = ' ';
+/** Ranges [from, to) to blank, in increasing order; consecutive ranges may touch. */
+type Ranges = number[];
+
+function blank(ranges: Ranges, from: number, to: number): void {
+  if (to > from) ranges.push(from, to);
+}
+
+/** `text` with every character of the ranges except newlines replaced by a space (offsets unchanged). */
+function applyBlanks(text: string, ranges: Ranges): string {
+  if (ranges.length === 0) return text;
+  const parts: string[] = [];
+  let pos = 0;
+  for (let r = 0; r < ranges.length; r += 2) {
+    const from = ranges[r] ?? 0;
+    const to = ranges[r + 1] ?? 0;
+    parts.push(text.slice(pos, from), spaces(text, from, to));
+    pos = to;
   }
+  parts.push(text.slice(pos));
+  return parts.join('');
+}
+
+function spaces(text: string, from: number, to: number): string {
+  let out = '';
+  let pos = from;
+  for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+    out += ' '.repeat(nl - pos) + '\n';
+    pos = nl + 1;
+  }
+  return out + ' '.repeat(to - pos);
 }
 
 const INTERPOLATION = /\$[A-Za-z_\x80-\xff{]|\{\$/;
 
 export function lexPhp(text: string): PhpLexResult {
-  const code = text.split('');
-  const bare = text.split('');
+  const code: Ranges = [];
+  const bare: Ranges = [];
   const literals: PhpLiteral[] = [];
   const n = text.length;
   // Fragments from decoded payloads have no open tag: treat them as code.
@@ -114,10 +140,10 @@ export function lexPhp(text: string): PhpLexResult {
   }
   const literalAt = new Map<number, PhpLiteral>();
   for (const l of literals) literalAt.set(l.start, l);
-  return { code: code.join(''), bare: bare.join(''), literals, literalAt };
+  return { code: applyBlanks(text, code), bare: applyBlanks(text, bare), literals, literalAt };
 }
 
-function skipLineComment(text: string, code: string[], bare: string[], from: number): number {
+function skipLineComment(text: string, code: Ranges, bare: Ranges, from: number): number {
   let j = from;
   while (j < text.length && text[j] !== '\n' && !(text[j] === '?' && text[j + 1] === '>')) j++;
   blank(code, from, j);

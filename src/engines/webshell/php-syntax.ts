@@ -5,8 +5,10 @@ export interface Span {
   to: number;
 }
 
-const OPENERS = '([{';
-const CLOSERS = ')]}';
+/** By character code: 1, 2, 3 for ( [ {; -1, -2, -3 for their closers; 0 otherwise. */
+const BRACKET = new Int8Array(128);
+[...'([{'].forEach((c, k) => (BRACKET[c.charCodeAt(0)] = k + 1));
+[...')]}'].forEach((c, k) => (BRACKET[c.charCodeAt(0)] = -(k + 1)));
 
 /**
  * Bracket structure of a text, computed once in O(n) so that argument splitting and statement
@@ -24,16 +26,14 @@ export function indexBrackets(text: string): BracketIndex {
   const match = new Int32Array(n).fill(-1);
   const stack: number[] = [];
   for (let i = 0; i < n; i++) {
-    const c = text[i] ?? '';
-    const o = OPENERS.indexOf(c);
-    if (o >= 0) {
+    const k = BRACKET[text.charCodeAt(i)] ?? 0;
+    if (k === 0) continue;
+    if (k > 0) {
       stack.push(i);
       continue;
     }
-    const k = CLOSERS.indexOf(c);
-    if (k < 0) continue;
     const top = stack[stack.length - 1];
-    if (top !== undefined && text[top] === OPENERS[k]) {
+    if (top !== undefined && BRACKET[text.charCodeAt(top)] === -k) {
       stack.pop();
       match[top] = i;
       match[i] = top;
@@ -42,18 +42,18 @@ export function indexBrackets(text: string): BracketIndex {
   const stmtEnd = new Int32Array(n);
   const levels: number[] = [n];
   for (let i = n - 1; i >= 0; i--) {
-    const c = text[i] ?? '';
-    if (match[i] !== -1 && CLOSERS.includes(c)) {
-      stmtEnd[i] = i;
-      levels.push(i);
-      continue;
-    }
-    if (match[i] !== -1 && OPENERS.includes(c)) {
+    const code = text.charCodeAt(i);
+    if (match[i] !== -1) {
+      if ((BRACKET[code] ?? 0) < 0) {
+        stmtEnd[i] = i;
+        levels.push(i);
+        continue;
+      }
       if (levels.length > 1) levels.pop();
       stmtEnd[i] = levels[levels.length - 1] ?? n;
       continue;
     }
-    if (c === ';') levels[levels.length - 1] = i;
+    if (code === 0x3b) levels[levels.length - 1] = i; // ';'
     stmtEnd[i] = levels[levels.length - 1] ?? n;
   }
   return { match, stmtEnd };

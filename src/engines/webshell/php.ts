@@ -203,6 +203,19 @@ function propagateTaint(st: PhpState): void {
     const params = (m[2] ?? '').split(',').map((p) => /\$([\w\x80-\xff]+)/.exec(p)?.[1] ?? '');
     fnDefs.set((m[1] ?? '').toLowerCase(), params);
   }
+  // Loops and calls of the page's own functions do not change between rounds: find them once.
+  const loops = [...bare.matchAll(/\bforeach\s*\(([^;]{1,300}?)\bas\s+\$([\w\x80-\xff]+)(?:\s*=>\s*\$([\w\x80-\xff]+))?/gi)];
+  const calls: Array<{ params: string[]; args: Span[] }> = [];
+  if (fnDefs.size > 0) {
+    for (const m of bare.matchAll(/(?<![\w$\x80-\xff])([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*\(/g)) {
+      const params = fnDefs.get((m[1] ?? '').toLowerCase());
+      if (!params) continue;
+      const pre = bare.slice(Math.max(0, (m.index ?? 0) - 12), m.index ?? 0);
+      if (/function\s*&?\s*$/i.test(pre)) continue;
+      const call = callArgs(bare, st.br, (m.index ?? 0) + m[0].length - 1);
+      if (call) calls.push({ params, args: call.args });
+    }
+  }
   for (let round = 0; round < 6; round++) {
     const before = st.tainted.size;
     for (const a of list) {
@@ -216,7 +229,7 @@ function propagateTaint(st: PhpState): void {
       const rhsText = code.slice(a.rhs.from, a.rhs.to);
       if (isStrong(st, rhsText) && rhsIsTransparent(rhsText)) st.strong.add(a.name);
     }
-    for (const m of bare.matchAll(/\bforeach\s*\(([^;]{1,300}?)\bas\s+\$([\w\x80-\xff]+)(?:\s*=>\s*\$([\w\x80-\xff]+))?/gi)) {
+    for (const m of loops) {
       if (!isTainted(st, code.slice(m.index ?? 0, (m.index ?? 0) + (m[1] ?? '').length + 9))) continue;
       st.tainted.add(m[2] ?? '');
       if (m[3]) st.tainted.add(m[3]);
@@ -225,20 +238,13 @@ function propagateTaint(st: PhpState): void {
         if (m[3]) st.strong.add(m[3]);
       }
     }
-    if (fnDefs.size > 0) {
-      for (const m of bare.matchAll(/(?<![\w$\x80-\xff])([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*\(/g)) {
-        const params = fnDefs.get((m[1] ?? '').toLowerCase());
-        if (!params) continue;
-        const pre = bare.slice(Math.max(0, (m.index ?? 0) - 12), m.index ?? 0);
-        if (/function\s*&?\s*$/i.test(pre)) continue;
-        const call = callArgs(bare, st.br, (m.index ?? 0) + m[0].length - 1);
-        call?.args.forEach((arg, i) => {
-          const p = params[i];
-          const argText = code.slice(arg.from, arg.to);
-          if (p && !st.tainted.has(p) && isTainted(st, argText)) st.tainted.add(p);
-          if (p && !st.strong.has(p) && isStrong(st, argText) && rhsIsTransparent(argText)) st.strong.add(p);
-        });
-      }
+    for (const { params, args } of calls) {
+      args.forEach((arg, i) => {
+        const p = params[i];
+        const argText = code.slice(arg.from, arg.to);
+        if (p && !st.tainted.has(p) && isTainted(st, argText)) st.tainted.add(p);
+        if (p && !st.strong.has(p) && isStrong(st, argText) && rhsIsTransparent(argText)) st.strong.add(p);
+      });
     }
     if (st.tainted.size === before && round > 0) break;
   }
@@ -506,7 +512,8 @@ function scanMisc(st: PhpState): void {
   if (table) {
     hit(st, 'php.char-table-obfuscation', 'medium', 'builds names character by character from a lookup table', { from: table.index, to: table.index + Math.min(table[0].length, 120) });
   }
-  const compact = bare.replace(/\s+/g, '');
+  // `$_[` / `$__` once whitespace is removed; the regex on `bare` spares building `compact` in most files.
+  const compact = /\$\s*_\s*[[_]/.test(bare) ? bare.replace(/\s+/g, '') : '';
   if (compact.length >= 80 && /\$_\[|\$__/.test(compact)) {
     const alnum = (compact.match(/[A-Za-z0-9]/g) ?? []).length;
     if (alnum / compact.length < 0.1) {
@@ -516,13 +523,15 @@ function scanMisc(st: PhpState): void {
   }
   // A dangerous name stored reversed, in a file that mentions strrev (even inside a string split at
   // run time, where no constant evaluation reaches): the name is hidden by reversal.
-  const reversed = REVERSED_NAMES.exec(st.text);
-  if (reversed && /strrev/i.test(st.text)) {
+  const reversed = /strrev/i.test(st.text) ? REVERSED_NAMES.exec(st.text) : null;
+  if (reversed) {
     const name = [...reversed[0].toLowerCase()].reverse().join('');
     hit(st, 'php.reversed-function-name', 'medium', `hides the name ${name}() reversed, next to strrev`, { from: reversed.index, to: reversed.index + reversed[0].length });
   }
-  const lower = st.text.toLowerCase();
-  for (const marker of SHELL_MARKERS) {
+  // One pass decides whether any marker occurs. Of all non-ASCII characters only the Kelvin sign
+  // lower-cases to a lone ASCII letter (İ gives i + a combining dot), so /i plus that check loses nothing.
+  const lower = ANY_SHELL_MARKER.test(st.text) || st.text.includes('\u212a') ? st.text.toLowerCase() : '';
+  for (const marker of lower ? SHELL_MARKERS : []) {
     const at = lower.indexOf(marker);
     if (at >= 0) {
       hit(st, 'php.shell-marker', 'low', `contains the web-shell marker "${marker}"`, { from: at, to: at + marker.length });
@@ -534,6 +543,8 @@ function scanMisc(st: PhpState): void {
     hit(st, 'php.non-ascii-identifiers', 'medium', `${weird.length} identifiers made of non-ASCII bytes (obfuscator output)`, { from: at, to: at + 16 });
   }
 }
+
+const ANY_SHELL_MARKER = new RegExp(SHELL_MARKERS.map((m) => m.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|'), 'i');
 
 /** Dangerous function names written backwards (create_function, system, passthru, shell_exec, assert, base64_decode, gzinflate, proc_open). */
 const REVERSED_NAMES = /noitcnuf_etaerc|metsys|urhtssap|cexe_llehs|tressa|edoced_46esab|etalfnizg|nepo_corp/i;

@@ -1,5 +1,6 @@
 import { HostFs } from './fs-read.js';
 import { collectAccounts } from './collect-accounts.js';
+import { collectCms } from './collect-cms.js';
 import { collectCron } from './collect-cron.js';
 import { collectLanguagePackages, DEFAULT_APP_ROOTS } from './collect-lang-packages.js';
 import { collectOsPackages } from './collect-packages.js';
@@ -21,9 +22,14 @@ export interface CollectOptions {
   hashBudgetBytes?: number;
   maxProcesses?: number;
   appRoots?: readonly string[];
+  /** Web roots searched for CMS cores (the agent passes the webshell feature's discoverWebRoots()). */
+  webRoots?: readonly string[];
   maxLanguagePackages?: number;
   now?: () => number;
 }
+
+/** Where CMS cores are looked for when the caller names no web roots. */
+const DEFAULT_WEB_ROOTS = ['/var/www', '/srv/www', '/usr/share/nginx/html'];
 
 /** Section names, each failing independently: one broken source never loses the whole snapshot. */
 async function guarded<T>(fs: HostFs, section: string, fallback: T, run: () => Promise<T>): Promise<T> {
@@ -65,6 +71,7 @@ export async function collectHostInventory(opts: CollectOptions = {}): Promise<H
   const langPackages = await guarded(fs, 'language packages', [], () =>
     collectLanguagePackages(fs, { appRoots: opts.appRoots ?? DEFAULT_APP_ROOTS, maxDepth: 8, maxDirs: 20_000, maxItems: opts.maxLanguagePackages ?? 20_000 }),
   );
+  const cms = await guarded(fs, 'cms', [], () => collectCms(fs, opts.webRoots ?? DEFAULT_WEB_ROOTS));
 
   return {
     collectedAt,
@@ -75,7 +82,7 @@ export async function collectHostInventory(opts: CollectOptions = {}): Promise<H
     processes,
     ports,
     accounts,
-    software: [...osPackages, ...langPackages],
+    software: [...osPackages, ...langPackages, ...cms],
     cron: await guarded(fs, 'cron', [], () => collectCron(fs)),
     services: await guarded(fs, 'services', [], () => collectServices(fs)),
     modules: await guarded(fs, 'modules', [], () => collectModules(fs, procRoot)),

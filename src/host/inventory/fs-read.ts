@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { lstat, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Host file access for collectors: every path is resolved under `root` (a fixture tree in tests). */
@@ -53,6 +53,15 @@ export class HostFs {
     try {
       await stat(this.path(p));
       return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A real directory (a symlink is not followed). */
+  async isDir(p: string): Promise<boolean> {
+    try {
+      return (await lstat(this.path(p))).isDirectory();
     } catch {
       return false;
     }

@@ -74,7 +74,8 @@ export interface AccountItem {
   lastLoginFrom?: string;
 }
 
-export type SoftwareSource = 'dpkg' | 'rpm' | 'apk' | 'pip' | 'npm' | 'jar';
+/** `cms`: a CMS core found in a web root (name wordpress/drupal/joomla, path its directory). */
+export type SoftwareSource = 'dpkg' | 'rpm' | 'apk' | 'pip' | 'npm' | 'jar' | 'cms';
 
 export interface SoftwareItem {
   source: SoftwareSource;

@@ -7,6 +7,7 @@
  * is missing, or koffi/libc cannot load, `watchExecEvents` returns null and callers poll /proc.
  */
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 
 const AF_NETLINK = 16;
 const SOCK_DGRAM = 2;
@@ -29,6 +30,44 @@ interface KoffiFn {
 }
 interface Koffi {
   load: (path: string) => { func: (decl: string) => KoffiFn };
+  struct: (name: string, fields: Record<string, unknown>) => unknown;
+  pointer: (type: unknown) => unknown;
+  alloc: (type: unknown, count: number) => unknown;
+  encode: (ptr: unknown, type: unknown, value: unknown, count: number) => void;
+  free: (ptr: unknown) => void;
+  sizeof: (type: unknown) => number;
+}
+
+const SO_ATTACH_FILTER = 26;
+
+/**
+ * A classic BPF filter on the netlink socket keeping only PROC_EVENT_EXEC messages: the connector
+ * also reports every fork, exit, uid/gid/sid and comm change, about three wake-ups of the reader
+ * thread per process otherwise. Loads are big-endian, so the constant is the host's bytes of `what`.
+ * Best effort: without it every message is parsed and non-exec ones are dropped in JS.
+ */
+function attachExecFilter(koffi: Koffi, libc: ReturnType<Koffi['load']>, fd: number): boolean {
+  try {
+    const SockFilter = koffi.struct('vigil_sock_filter', { code: 'uint16', jt: 'uint8', jf: 'uint8', k: 'uint32' });
+    const SockFprog = koffi.struct('vigil_sock_fprog', { len: 'uint16', filter: koffi.pointer(SockFilter) });
+    const setsockoptProg = libc.func('int setsockopt(int fd, int level, int name, const vigil_sock_fprog *val, uint32_t len)');
+    const what = endianness() === 'LE' ? 0x02000000 : PROC_EVENT_EXEC;
+    const prog = [
+      { code: 0x20, jt: 0, jf: 0, k: EVENT_OFFSET }, // ld [36]          (BPF_LD | BPF_W | BPF_ABS)
+      { code: 0x15, jt: 0, jf: 1, k: what }, //         jeq #exec, keep, drop (BPF_JMP | BPF_JEQ | BPF_K)
+      { code: 0x06, jt: 0, jf: 0, k: 0xffff }, //       keep: ret #65535  (BPF_RET | BPF_K)
+      { code: 0x06, jt: 0, jf: 0, k: 0 }, //            drop: ret #0
+    ];
+    const mem = koffi.alloc(SockFilter, prog.length);
+    try {
+      koffi.encode(mem, SockFilter, prog, prog.length);
+      return setsockoptProg(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: prog.length, filter: mem }, koffi.sizeof(SockFprog)) === 0;
+    } finally {
+      koffi.free(mem);
+    }
+  } catch {
+    return false;
+  }
 }
 
 export interface ExecEvent {
@@ -66,8 +105,9 @@ function listenMessage(): Buffer {
  */
 export function watchExecEvents(onExec: (e: ExecEvent) => void, onError?: (reason: string) => void): ExecWatcher | null {
   let libc: ReturnType<Koffi['load']>;
+  let koffi: Koffi;
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
     libc = koffi.load('libc.so.6');
   } catch (err) {
     onError?.(`koffi/libc not available: ${(err as Error).message}`);
@@ -94,6 +134,7 @@ export function watchExecEvents(onExec: (e: ExecEvent) => void, onError?: (reaso
   timeout.writeBigInt64LE(0n, 0);
   timeout.writeBigInt64LE(500_000n, 8);
   const msg = listenMessage();
+  attachExecFilter(koffi, libc, fd);
   if (bind(fd, addr, addr.length) !== 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, timeout.length) !== 0 || send(fd, msg, msg.length, 0) !== msg.length) {
     close(fd);
     onError?.('netlink process connector refused the subscription');

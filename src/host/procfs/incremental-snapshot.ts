@@ -8,9 +8,9 @@
  *     or an exec event (`markExec`) means a new program, so its metadata is read again;
  *   - reads the socket tables once per network namespace, only when an fd read shows a socket they
  *     do not list, or when they are `tablesMaxAgeMs` old;
- *   - re-reads fd tables of the processes that can matter: new or young ones, `isSeed` ones (shells,
- *     relay tools — the caller decides), their parents and children and, when the seed's stdin can
- *     be fed by another process, its siblings and process group (bounded), busy ones (CPU), the
+ *   - re-reads fd tables of the processes that can matter: `seed` ones (shells,
+ *     relay tools — the caller decides), for `family` seeds their parents and children and, when the
+ *     seed's stdin can be fed by another process, its siblings and process group (bounded), busy ones (CPU), the
  *     holders of wanted outbound sockets that appeared since the last pass (the processes of that
  *     socket's uid, once per socket), and a rolling refresh of everything else
  *     within `refreshMs`;
@@ -32,8 +32,11 @@ export interface IncrementalReaderOptions {
   maxFdsPerProcess?: number;
   maxCmdlineBytes?: number;
   maxNetNamespaces?: number;
-  /** Processes whose fds are re-read on every pass, with their family (see the module comment). */
-  isSeed?: (p: ProcessInfo) => boolean;
+  /**
+   * Processes whose fds are re-read on every pass: `self` alone, or `family` with their parent,
+   * children and, when their stdin can be fed by another process, siblings and process group.
+   */
+  seed?: (p: ProcessInfo) => SeedKind;
   /**
    * Outbound sockets worth finding the holder of when no fd table read so far has it (e.g. a peer on
    * a mining-pool port). Default: none — holders are then found by the families and the refresh.
@@ -50,6 +53,11 @@ export interface IncrementalReaderOptions {
   /** Minimum spacing of CPU samples kept per process (default 5 s) and the window kept (default 75 s). */
   cpuSampleMs?: number;
   cpuWindowMs?: number;
+  /**
+   * Known non-seed processes get their stat re-read at most this often (default 0: every pass).
+   * Only safe when exec events call `markExec`, since a changed comm is how polling sees an exec.
+   */
+  statEveryMs?: number;
   /** Socket tables are re-read at least this often, and whenever an fd shows an unknown socket (default 10 s). */
   tablesMaxAgeMs?: number;
   /** Clock ticks per second (default 100, Linux USER_HZ). */
@@ -75,8 +83,10 @@ interface Entry {
   seenPass: number;
 }
 
+export type SeedKind = 'self' | 'family' | null;
+
 export class IncrementalProcReader {
-  private readonly o: Required<Omit<IncrementalReaderOptions, 'isSeed' | 'now' | 'isWantedSocket'>> & Pick<IncrementalReaderOptions, 'isSeed' | 'isWantedSocket'>;
+  private readonly o: Required<Omit<IncrementalReaderOptions, 'seed' | 'now' | 'isWantedSocket'>> & Pick<IncrementalReaderOptions, 'seed' | 'isWantedSocket'>;
   private readonly now: () => number;
   private readonly entries = new Map<number, Entry>();
   private readonly execs = new Set<number>();
@@ -104,11 +114,17 @@ export class IncrementalProcReader {
       cpuWindowMs: options.cpuWindowMs ?? 75_000,
       ticksPerSecond: options.ticksPerSecond ?? 100,
       tablesMaxAgeMs: options.tablesMaxAgeMs ?? 10_000,
+      statEveryMs: options.statEveryMs ?? 0,
       maxFamily: options.maxFamily ?? 64,
-      isSeed: options.isSeed,
+      seed: options.seed,
       isWantedSocket: options.isWantedSocket,
     };
     this.now = options.now ?? Date.now;
+  }
+
+  /** Exec events now arrive (or stopped arriving): see `statEveryMs`. */
+  setStatEveryMs(ms: number): void {
+    this.o.statEveryMs = ms;
   }
 
   /** An exec replaced the program of `pid`: its cached metadata and fds are stale. */
@@ -124,7 +140,7 @@ export class IncrementalProcReader {
     const { procRoot } = this.o;
     const light = options.light === true && this.tables !== null;
     const pass = ++this.pass;
-    const stats = { processes: 0, statReads: 0, metadataReads: 0, fdReads: 0, chunks: 1, maxChunkMs: 0 };
+    const stats = { light, tablesRead: false, processes: 0, statReads: 0, metadataReads: 0, fdReads: 0, chunks: 1, maxChunkMs: 0 };
     let chunkStart = performance.now();
     const maybeYield = async (): Promise<void> => {
       const spent = performance.now() - chunkStart;
@@ -152,10 +168,16 @@ export class IncrementalProcReader {
     // Phase 1: stat of every process; metadata for new programs.
     for (const pid of pids.slice(0, this.o.maxProcesses)) {
       const cached = this.entries.get(pid);
-      if (light && cached && !this.execs.has(pid)) {
+      // Known processes are not re-read in light passes, nor, when exec events report program
+      // changes (`statEveryMs` > 0), more often than that unless they are seeds.
+      const skipStat =
+        cached !== undefined &&
+        !this.execs.has(pid) &&
+        (light || (now - cached.lastTickMs < this.o.statEveryMs && now < cached.refreshDueMs && !this.o.seed?.(cached.info)));
+      if (skipStat) {
         cached.seenPass = pass;
         stats.processes++;
-        if (this.isYoung(cached, uptimeTicks) && this.o.isSeed?.(cached.info)) wantFds.add(pid);
+        if (this.isYoung(cached, uptimeTicks) && this.o.seed?.(cached.info)) wantFds.add(pid);
         continue;
       }
       await maybeYield();
@@ -168,6 +190,9 @@ export class IncrementalProcReader {
       }
       let e = this.entries.get(pid);
       const execd = this.execs.delete(pid);
+      // Kernel threads (children of kthreadd) rename themselves per work item: not an exec.
+      const kthread = pid === 2 || st.ppid === 2;
+      if (e && kthread && e.info.comm !== st.comm) e.info = { ...e.info, comm: st.comm };
       if (!e || e.info.startTime !== st.startTime || e.info.comm !== st.comm || execd || now >= e.refreshDueMs) {
         const fresh = this.readMetadata(pid, st.comm, st.startTime, st.ppid);
         stats.metadataReads++;
@@ -193,8 +218,9 @@ export class IncrementalProcReader {
           seenPass: pass,
         };
         this.entries.set(pid, e);
-        wantFds.add(pid);
         changed.add(pid);
+        // New programs that are not seeds wait for their family, a socket search or the refresh.
+        if (prev || !this.o.seed || this.o.seed(e.info) !== null) wantFds.add(pid);
       }
       e.seenPass = pass;
       e.pgrp = st.pgrp;
@@ -212,7 +238,7 @@ export class IncrementalProcReader {
         while (e.samples.length > 0 && now - (e.samples[0] as ProcessCpuSample).timeMs > this.o.cpuWindowMs) e.samples.shift();
       }
       stats.processes++;
-      if (this.isYoung(e, uptimeTicks)) wantFds.add(pid);
+      if (this.isYoung(e, uptimeTicks) && (!this.o.seed || this.o.seed(e.info) !== null)) wantFds.add(pid);
       if ((e.cores ?? 0) >= this.o.busyCores) wantFds.add(pid);
     }
     for (const [pid, e] of this.entries) if (e.seenPass !== pass) this.entries.delete(pid);
@@ -232,7 +258,7 @@ export class IncrementalProcReader {
           continue;
         }
         skippedFds += r.skipped;
-        this.setFds(e, r.fds, r.truncated);
+        if (this.setFds(e, r.fds, r.truncated)) changed.add(pid);
         e.fdReadMs = now;
       }
     };
@@ -248,6 +274,7 @@ export class IncrementalProcReader {
       [...wantFds].some((pid) => this.entries.get(pid)?.info.fds.some((f) => f.kind === 'socket' && f.inode !== undefined && !known.inet.has(f.inode) && !known.unix.has(f.inode)));
     if (tables === null || unknown || (!light && now - this.tablesMs >= this.o.tablesMaxAgeMs)) {
       tables = await this.readSocketTables();
+      stats.tablesRead = true;
       this.tablesMs = now;
       const more = new Set<number>();
       this.addSocketHolders(more, tables.inet, now);
@@ -273,6 +300,7 @@ export class IncrementalProcReader {
       stats: { skippedProcesses, skippedFds, truncated: pids.length > this.o.maxProcesses, netNamespaces: tables.namespaces },
       cpuSamples,
       recentCores,
+      changed,
       pass: stats,
     };
   }
@@ -305,11 +333,15 @@ export class IncrementalProcReader {
     return { info, netns: tryReadlink(`${procRoot}/${pid}/ns/net`) };
   }
 
-  private setFds(e: Entry, fds: FdEntry[], truncated: boolean): void {
+  /** Replaces the fd table; true when it differs from the cached one. */
+  private setFds(e: Entry, fds: FdEntry[], truncated: boolean): boolean {
+    const old = e.info.fds;
+    if (old.length === fds.length && old.every((f, i) => f.fd === fds[i]?.fd && f.target === fds[i]?.target) && (e.info.fdsTruncated === true) === truncated) return false;
     for (const f of e.info.fds) if (f.kind === 'socket' && f.inode !== undefined && this.inodeOwner.get(f.inode) === e.info.pid) this.inodeOwner.delete(f.inode);
     for (const f of fds) if (f.kind === 'socket' && f.inode !== undefined) this.inodeOwner.set(f.inode, e.info.pid);
     const { fdsTruncated: _old, ...rest } = e.info;
     e.info = { ...rest, fds, ...(truncated ? { fdsTruncated: true } : {}) };
+    return true;
   }
 
   /** Read off the event loop (libuv pool): /proc/net/tcp walks the kernel's whole hash table, ms per file. */
@@ -344,8 +376,8 @@ export class IncrementalProcReader {
 
   /** Seeds (only those in `only` when given), and their parent, children, siblings and process group (bounded). */
   private addFamilies(want: Set<number>, only: ReadonlySet<number> | null): void {
-    const isSeed = this.o.isSeed;
-    if (!isSeed) return;
+    const seed = this.o.seed;
+    if (!seed) return;
     const children = new Map<number, number[]>();
     const groups = new Map<string, number[]>();
     const add = <K>(m: Map<K, number[]>, k: K, pid: number): void => {
@@ -363,19 +395,19 @@ export class IncrementalProcReader {
       if (list && list.length <= this.o.maxFamily) for (const m of list) want.add(m);
     };
     for (const [pid, e] of this.entries) {
-      if (pid === this.o.selfPid || (only !== null && !only.has(pid)) || !isSeed(e.info)) continue;
+      if (pid === this.o.selfPid || (only !== null && !only.has(pid))) continue;
+      const kind = seed(e.info);
+      if (kind === null) continue;
       want.add(pid);
+      if (kind === 'self') continue;
       addAll(children.get(pid));
-      if (e.info.ppid > 1) want.add(e.info.ppid);
+      if (e.info.ppid > 1 && e.info.ppid !== this.o.selfPid) want.add(e.info.ppid);
       // Relays start from a stdin that another process can feed: with /dev/null, a terminal or a
       // file on fd 0, the rest of the family cannot be part of one.
       const in0 = e.info.fds.find((f) => f.fd === 0);
       if (in0 !== undefined && (in0.kind === 'devnull' || in0.kind === 'tty' || (in0.kind === 'file' && in0.fifoId === undefined))) continue;
-      if (e.info.ppid > 1) {
-        // The parent, and the other stages of a pipeline it runs (`cat f | sh -i | nc … > f`).
-        want.add(e.info.ppid);
-        if (e.info.ppid !== this.o.selfPid) addAll(children.get(e.info.ppid));
-      }
+      // The other stages of a pipeline its parent runs (`cat f | sh -i | nc … > f`).
+      if (e.info.ppid > 1 && e.info.ppid !== this.o.selfPid) addAll(children.get(e.info.ppid));
       // A huge group (a CI job) is left to the rolling refresh.
       addAll(groups.get(`g${e.pgrp}`));
     }

@@ -105,6 +105,9 @@ export interface ProcessCpuSample {
 
 /** What one incremental pass did; `maxChunkMs` is the longest stretch it ran without yielding. */
 export interface IncrementalStats {
+  light: boolean;
+  /** Whether the socket tables were read in this pass (else the cached ones were used). */
+  tablesRead: boolean;
   processes: number;
   statReads: number;
   metadataReads: number;
@@ -118,5 +121,7 @@ export interface IncrementalSnapshot extends ProcessSnapshot {
   cpuSamples: ProcessCpuSample[];
   /** pid → CPU use over the last interval, as a fraction of one core (absent on first sight). */
   recentCores: Map<number, number>;
+  /** Processes seen for the first time, exec'd or re-read, or whose fd table changed, in this pass. */
+  changed: Set<number>;
   pass: IncrementalStats;
 }
