@@ -10,6 +10,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AGENT_V8_FLAGS } from '../src/agent/commands.js';
 import { popClient } from '../test/helpers/sdk.js';
 
 function arg(name: string, def: number): number {
@@ -38,7 +39,8 @@ const code = (await api.request('AddInstallCode', {}, { method: 'POST' })).Captc
 
 const bundle = 'dist/agent/vigil-agent.mjs';
 execFileSync(process.execPath, [bundle, 'install', '--server', url, '--code', code, '--home', agentHome, '--no-service'], { stdio: 'inherit' });
-const agent = spawn(process.execPath, [bundle, 'run', '--home', agentHome], { stdio: 'ignore' });
+// The same V8 flags the agent's service and supervisor use.
+const agent = spawn(process.execPath, [...AGENT_V8_FLAGS, bundle, 'run', '--home', agentHome], { stdio: 'ignore' });
 const pid = agent.pid as number;
 
 function cpuSec(): number {

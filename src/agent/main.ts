@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerAgentCommands } from './commands.js';
+import { AGENT_V8_FLAGS, registerAgentCommands } from './commands.js';
 import { EnrollRefused } from './enroll.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -9,7 +9,7 @@ import { AGENT_VERSION } from './version.js';
 async function main(): Promise<void> {
   const script = realpathSync(process.argv[1] as string);
   // Run from source (tsx) the loader must come along when the supervisor restarts us.
-  const self = script.endsWith('.ts') ? [process.execPath, ...process.execArgv, script] : [process.execPath, script];
+  const self = script.endsWith('.ts') ? [process.execPath, ...process.execArgv, script] : [process.execPath, ...AGENT_V8_FLAGS, script];
   const program = new Command();
   program.name('vigil-agent').description('Vigil security agent').version(AGENT_VERSION, '-v, --version').showHelpAfterError().exitOverride();
   registerAgentCommands(program, self);
