@@ -145,6 +145,13 @@ async function main(): Promise<void> {
         `${fmt(r.hosts)} hosts brought up to date (${fmt(r.rematched)} re-matched, ${fmt(r.advanced)} moved forward, ${fmt(r.full)} in full) in ${fmt(re.wall / 1000, 2)} s wall / ${fmt(re.cpu / 1000, 2)} s CPU = ${fmt(per.wall, 1)} ms wall / ${fmt(per.cpu, 1)} ms CPU per host → ` +
         `${fmt((once.wall + per.wall * HOSTS) / 1000, 1)} s wall / ${fmt((once.cpu + per.cpu * HOSTS) / 1000, 1)} s CPU for ${fmt(HOSTS)} hosts (extrapolated) — target ≤ 60 s`,
     );
+    try {
+      // What the per-host name index costs on disk (SQLite's dbstat; table + its indexes).
+      const sz = await sql<{ name: string; bytes: number }>`SELECT name, SUM(pgsize) AS bytes FROM dbstat WHERE name IN ('vul_host_names', 'sqlite_autoindex_vul_host_names_1', 'vul_host_names_eco', 'asset_items', 'vul_findings') GROUP BY name`.execute(db);
+      console.log(`(disk for ${fmt(DB_HOSTS)} hosts: ${sz.rows.map((x) => `${x.name} ${fmt(x.bytes / 1048576, 1)} MiB`).join(', ')})`);
+    } catch (err) {
+      console.log(`(no dbstat: ${(err as Error).message})`);
+    }
     // 2c. For comparison, what the update cost before issue 4's incremental path: every host in full.
     c = cpuMs();
     t = performance.now();

@@ -156,12 +156,21 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   // that reads commands from stdin, or a relay tool, brings its family (the interpreter or relay
   // feeding it, the other stages of its pipeline); a `sh -c` shell can only be class 1 on its own
   // fds or class 2 through a relay tool, which is a seed itself.
-  const seed = (p: ProcessInfo): SeedKind => {
+  const classify = (p: ProcessInfo): SeedKind => {
     if (isShell(p)) return shellReadsStdin(p.cmdline) ? 'family' : 'self';
     if (isRelayTool(p)) return 'family';
     if (analyzeArgvCached(p.cmdline).verdict === 'reverse-shell') return 'family';
     if (isMinerName(p.comm, iocs) !== null || (p.cmdline.length > 1 && findStratumUrls(p.cmdline.join(' '), iocs, 1).length > 0)) return 'self';
     return null;
+  };
+  // Asked several times per process and pass: memoised on the (stable) argv array, checked against comm and exe.
+  const seedMemo = new WeakMap<readonly string[], { comm: string; exe: string | undefined; kind: SeedKind }>();
+  const seed = (p: ProcessInfo): SeedKind => {
+    const m = seedMemo.get(p.cmdline);
+    if (m && m.comm === p.comm && m.exe === p.exe) return m.kind;
+    const kind = classify(p);
+    seedMemo.set(p.cmdline, { comm: p.comm, exe: p.exe, kind });
+    return kind;
   };
   const reader = new IncrementalProcReader({
     selfPid: process.pid,

@@ -4,10 +4,17 @@ import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
 import { isShedding } from './budget.js';
 import { discoverWebRoots } from './webshell-feature.js';
+import type { HostInventory } from '../host/inventory/inventory-types.js';
+import { inventoryDelta, inventoryHash } from './inventory-delta.js';
 
 /** Task kind the server queues for RefreshAssets / ModifyPushAllTask (see src/actions/assets-tasks.ts). */
 export const INVENTORY_TASK_KIND = 'inventory.collect';
-const SCHEDULE_MS = 6 * 3_600_000;
+const DEFAULT_SCHEDULE_MS = 6 * 3_600_000;
+/** Scheduled collection period: `VIGIL_INVENTORY_INTERVAL_SEC` (60 s … 7 days), else 6 h. */
+export function inventoryScheduleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const sec = Number(env.VIGIL_INVENTORY_INTERVAL_SEC);
+  return Number.isFinite(sec) && sec >= 60 && sec <= 7 * 86_400 ? Math.round(sec * 1000) : DEFAULT_SCHEDULE_MS;
+}
 const RETRY_MS = 10_000;
 /** While over the resource budget (R-3.7) scheduled collection waits; on-demand tasks still run. */
 const SHED_RETRY_MS = 60_000;
@@ -15,33 +22,63 @@ const SHED_RETRY_MS = 60_000;
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
 /**
- * Asset fingerprints (R-3.5): one full `inventory` snapshot after the link comes up, then on a
- * schedule and on demand. Inventory is not protection, so it continues while the host is paused.
+ * Asset fingerprints (R-3.5): one full `inventory` snapshot after each link-up, then on a schedule
+ * and on demand. After the first full snapshot of a link-up, a collection sends a `full: false`
+ * delta against the last snapshot sent (its content hash is the delta's base) — or, when scheduled
+ * and nothing changed, nothing at all. A task with `{ full: true }` (the server asks for it when a
+ * delta's base is not what it stored) forces a full snapshot. Inventory is not protection, so it
+ * continues while the host is paused.
  */
-export function startInventory(link: AgentLink, log: Log): { stop(): void; collectNow(): Promise<{ sent: boolean; items: number }> } {
+export function startInventory(
+  link: AgentLink,
+  log: Log,
+  opts: { scheduleMs?: number } = {},
+): { stop(): void; collectNow(mode?: { full?: boolean; scheduled?: boolean }): Promise<{ sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' }> } {
+  const scheduleMs = opts.scheduleMs ?? inventoryScheduleMs();
   const hashCache = new ExeHashCache();
-  let running: Promise<{ sent: boolean; items: number }> | null = null;
+  /** The last snapshot sent on the current link-up (a delta's base), with the link-up it was sent on. */
+  let last: { inv: HostInventory; hash: string; linkUp: number | null } | null = null;
+  type Outcome = { sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' };
+  let running: Promise<Outcome> | null = null;
 
-  const collectNow = () => {
-    running ??= (async () => {
-      try {
-        // CMS cores are looked for in the web roots nginx/Apache serve (the webshell scan's roots).
-        const webRoots = await discoverWebRoots().catch(() => undefined);
-        const data = await collectHostInventory({ hashCache, ...(webRoots?.length ? { webRoots } : {}) });
-        const items = data.processes.length + data.ports.length + data.software.length + data.accounts.length;
-        const sent = link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: true, data });
-        return { sent, items };
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
+  const collect = async (mode: { full?: boolean; scheduled?: boolean }): Promise<Outcome> => {
+    // CMS cores are looked for in the web roots nginx/Apache serve (the webshell scan's roots).
+    const webRoots = await discoverWebRoots().catch(() => undefined);
+    const data = await collectHostInventory({ hashCache, ...(webRoots?.length ? { webRoots } : {}) });
+    const items = data.processes.length + data.ports.length + data.software.length + data.accounts.length;
+    const hash = inventoryHash(data);
+    const linkUp = link.state.lastConnectedAt;
+    const base = mode.full || !last || last.linkUp !== linkUp || linkUp === null ? null : last;
+    if (base && base.hash === hash && mode.scheduled) return { sent: true, items, mode: 'unchanged' };
+    const sent = base
+      ? link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: false, data: inventoryDelta(base.inv, data, base.hash, hash) })
+      : link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: true, data, hash });
+    // A snapshot that did not go out is no base: the next one is full again.
+    last = sent ? { inv: data, hash, linkUp } : null;
+    return { sent, items, mode: base ? 'delta' : 'full' };
   };
+  /** Concurrent calls share one collection, except that a forced full one runs after it. */
+  const collectNow = (mode: { full?: boolean; scheduled?: boolean } = {}): Promise<Outcome> => {
+    const prev = running;
+    if (prev && !mode.full) return prev;
+    const p: Promise<Outcome> = (prev ? prev.catch(() => undefined) : Promise.resolve()).then(() => collect(mode)).finally(() => {
+      if (running === p) running = null;
+    });
+    running = p;
+    return p;
+  };
+  // Full snapshot on each link-up after the first: checked every 15 s, skipped while shedding.
+  const linkWatch = setInterval(() => {
+    if (!last || !link.state.connected || last.linkUp === link.state.lastConnectedAt || running || isShedding()) return;
+    collectNow().catch((err: unknown) => log('warn', 'inventory collection failed', { error: err instanceof Error ? err.message : String(err) }));
+  }, 15_000);
+  linkWatch.unref();
 
   registerTask(INVENTORY_TASK_KIND, {
     protection: false,
-    run: async () => {
-      const r = await collectNow();
+    run: async (params) => {
+      const full = typeof params === 'object' && params !== null && (params as { full?: unknown }).full === true;
+      const r = await collectNow({ full });
       if (!r.sent) throw new Error('inventory collected but the link is down; it is sent when the agent reconnects');
       return r;
     },
@@ -55,8 +92,8 @@ export function startInventory(link: AgentLink, log: Log): { stop(): void; colle
         schedule(SHED_RETRY_MS);
         return;
       }
-      collectNow().then(
-        (r) => schedule(r.sent ? SCHEDULE_MS : RETRY_MS),
+      collectNow({ scheduled: true }).then(
+        (r) => schedule(r.sent ? scheduleMs : RETRY_MS),
         (err: unknown) => {
           log('warn', 'inventory collection failed', { error: err instanceof Error ? err.message : String(err) });
           schedule(RETRY_MS * 6);
@@ -70,6 +107,7 @@ export function startInventory(link: AgentLink, log: Log): { stop(): void; colle
     collectNow,
     stop() {
       if (timer) clearTimeout(timer);
+      clearInterval(linkWatch);
     },
   };
 }

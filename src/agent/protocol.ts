@@ -41,7 +41,8 @@ export interface LinkConfig {
 export type UpMessage =
   | { type: 'hello'; id: string; agentVersion: string; protocol: number; hostFacts: HostFacts; queue: { pending: number; dropped: number } }
   | { type: 'heartbeat'; id: string; time: number; queue: { pending: number; dropped: number }; rssBytes: number }
-  | { type: 'snapshot'; id: string; kind: string; full: boolean; data: unknown }
+  /** `hash`: the sender's content hash of a full snapshot (the base its next delta names). */
+  | { type: 'snapshot'; id: string; kind: string; full: boolean; data: unknown; hash?: string }
   | { type: 'events'; id: string; events: AgentEvent[] }
   | { type: 'result'; id: string; taskId: string; ok: boolean; data?: unknown; error?: string }
   | { type: 'ack'; id: string };

@@ -12,6 +12,8 @@ export interface AgentSnapshot {
   kind: string;
   full: boolean;
   data: unknown;
+  /** The agent's content hash of a full snapshot, when it sent one. */
+  hash?: string;
 }
 
 export interface AgentEventBatch {
@@ -223,7 +225,10 @@ export class AgentHub extends EventEmitter<HubEvents> {
         return;
       }
       case 'snapshot': {
-        if (typeof m.kind === 'string') this.emit('snapshot', { agentId: c.agentId, accountId: c.accountId, kind: m.kind.slice(0, 64), full: m.full === true, data: m.data });
+        if (typeof m.kind === 'string') {
+          const hash = typeof m.hash === 'string' ? m.hash.slice(0, 64) : undefined;
+          this.emit('snapshot', { agentId: c.agentId, accountId: c.accountId, kind: m.kind.slice(0, 64), full: m.full === true, data: m.data, ...(hash ? { hash } : {}) });
+        }
         this.send(c, { type: 'ack', id: m.id, serverTime: now });
         return;
       }

@@ -247,6 +247,8 @@ export interface AssetInstancesTable {
   last_inventory_at: number;
   created_at: number;
   updated_at: number;
+  /** The agent's content hash of the last inventory stored ('' when unknown): the base a delta must match. */
+  inventory_hash: Generated<string>;
 }
 
 /** One inventory item of a host; `kind` = process | port | account | software | cron | service | module | middleware. */
@@ -264,6 +266,10 @@ export interface AssetItemsTable {
   ts: number | null;
   flag: number;
   data_json: string;
+  /** Stable identity of the item within its host (hash); '' for rows written before issue 2. */
+  item_key: Generated<string>;
+  /** Hash of the row's content: a changed hash means the row is updated. */
+  item_hash: Generated<string>;
 }
 
 export interface AssetGroupsTable {

@@ -4,12 +4,14 @@
  * test opens on a pool-like port of 127.0.0.1. It only sleeps. Everything is killed and removed after.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDetection } from '../../src/agent/detect-feature.js';
+import type { AlertEventData } from '../../src/domain/alerts/alert-types.js';
 import { detectMiners, parseMinerIocs, type MinerFinding } from '../../src/engines/mining/index.js';
 import { IncrementalProcReader } from '../../src/host/procfs/incremental-snapshot.js';
 import { readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
@@ -123,4 +125,75 @@ describe('fake miner burning CPU, configured by file, on a listed pool address',
     }
     expect(found.map((f) => f.ruleId).sort()).toEqual(['mining.config-pool', 'mining.cpu-outbound', 'mining.pool-address']);
   }, 40_000);
+});
+
+describe('miner found by the agent loop: persistence report and clean-up', () => {
+  it('reports the cron line, unit, rc line and new authorized_keys entry naming it; miner_cleanup removes exactly those', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vigil-miner-root-'));
+    const home = mkdtempSync(join(tmpdir(), 'vigil-miner-home-'));
+    try {
+      const exe = join(dir, 'xmrig');
+      const files: Record<string, string> = {
+        '/etc/cron.d/sysupdate': `# keep\n*/5 * * * * root ${exe} -o stratum+tcp://127.0.0.1:${port}\n0 3 * * * root /usr/bin/apt-get update\n`,
+        '/etc/systemd/system/kworker.service': `[Service]\nExecStart=${exe} --donate-level 1\n`,
+        '/etc/rc.local': `#!/bin/sh\n${exe} &\nexit 0\n`,
+        '/root/.ssh/authorized_keys': 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake attacker@box\n',
+        '/etc/cron.d/backup': '0 1 * * * root /usr/local/bin/backup\n',
+      };
+      for (const [p, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, p)), { recursive: true });
+        writeFileSync(join(root, p), text);
+      }
+      // An old, unrelated file: not "recently added", not referenced.
+      utimesSync(join(root, '/etc/cron.d/backup'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+      const program = `import socket,time\ns=socket.create_connection(('127.0.0.1',${port}))\ntime.sleep(120)`;
+      const miner = start(exe, ['-c', program, '-o', `stratum+tcp://127.0.0.1:${port}`]);
+      const events: AlertEventData[] = [];
+      const detection = startDetection({
+        link: { flush: () => undefined },
+        queue: {
+          push: (kind, data) => {
+            if (kind === 'alert' && (data as AlertEventData).details.pid === miner.pid) events.push(data as AlertEventData);
+            return { seq: 0, kind, time: 0, data };
+          },
+        },
+        log: () => undefined,
+        home,
+        isPaused: () => false,
+        intervalMs: 200,
+        persistenceRoot: root,
+      });
+      try {
+        for (let i = 0; i < 100 && !events.some((e) => e.ruleId === 'mining.stratum-peer'); i++) await sleep(100);
+      } finally {
+        detection.stop();
+      }
+      const alert = events.find((e) => e.ruleId === 'mining.stratum-peer');
+      const rep = alert?.details.persistence;
+      expect(rep?.findings.map((f) => [f.path, f.lineNo, f.reason]).sort()).toEqual(
+        [
+          ['/etc/cron.d/sysupdate', 2, 'references-miner'],
+          ['/etc/rc.local', 2, 'references-miner'],
+          ['/etc/systemd/system/kworker.service', 2, 'references-miner'],
+          ['/root/.ssh/authorized_keys', 1, 'recently-added'],
+        ].sort(),
+      );
+      // The one-click plan takes only what names the miner; the new key is for review.
+      const { applyCleanup } = await import('../../src/agent/miner-persistence.js');
+      const results = applyCleanup(rep?.plan, { home, root });
+      expect(results.map((r) => r.ok)).toEqual(results.map(() => true));
+      expect(readFileSync(join(root, '/etc/cron.d/sysupdate'), 'utf8')).toBe('# keep\n0 3 * * * root /usr/bin/apt-get update\n');
+      expect(readFileSync(join(root, '/etc/rc.local'), 'utf8')).toBe('#!/bin/sh\nexit 0\n');
+      expect(existsSync(join(root, '/etc/systemd/system/kworker.service'))).toBe(false);
+      expect(readFileSync(join(root, '/root/.ssh/authorized_keys'), 'utf8')).toContain('attacker@box');
+      expect(readFileSync(join(root, '/etc/cron.d/backup'), 'utf8')).toBe(files['/etc/cron.d/backup']);
+      // Replaying the plan: the lines moved, so nothing else is deleted.
+      const again = applyCleanup(rep?.plan, { home, root });
+      expect(again.filter((r) => r.step.action === 'delete-line').every((r) => !r.ok && r.detail.includes('changed since the report'))).toBe(true);
+      expect(readFileSync(join(root, '/etc/cron.d/sysupdate'), 'utf8')).toBe('# keep\n0 3 * * * root /usr/bin/apt-get update\n');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -4,14 +4,27 @@ import type { Database } from '../../store/schema.js';
 import { VigilError } from '../errors.js';
 import type { InstanceView } from './asset-types.js';
 import { vendorCode } from './asset-types.js';
-import { hostAddresses, inventoryRows, isPrivateIp, ITEM_KINDS } from './inventory-rows.js';
+import { hostAddresses, inventoryRows, isPrivateIp, ITEM_KINDS, type ItemRow } from './inventory-rows.js';
+import { diffItems } from './item-diff.js';
+import { applyDelta, parseDelta } from './delta-apply.js';
+import { insertRows } from '../../store/bulk-insert.js';
 import { normalizeInventory } from './normalize-inventory.js';
 import { CLIENT_STATUS_SQL } from './sql-helpers.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Rows per INSERT: well under SQLite's bound-parameter limit (13 columns × 500). */
-const INSERT_BATCH = 500;
+/** Writes per transaction when a large diff is applied in chunks (each INSERT stays under SQLite's parameter limit: 15 columns × 300). */
+const CHUNK = 300;
+/** Rows per bulk insert call: one multi-row INSERT on PostgreSQL must stay under 65535 parameters (15 columns). */
+const BULK_ROWS = 4000;
+
+export interface IngestResult {
+  items: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+}
 export const DEFAULT_GROUP_NAME = 'default';
 
 /**
@@ -25,14 +38,15 @@ export class AssetService {
   constructor(readonly db: Kysely<Database>) {}
 
   /**
-   * Replaces the host's previous inventory snapshot atomically (one transaction: instance upsert,
-   * delete of the old items, batched insert of the new). `data` is validated and bounded here, so
-   * it may come straight from an agent message.
+   * Replaces the host's previous inventory snapshot with `data`, writing only what changed: the
+   * stored item keys/hashes are diffed against the new rows and only removed/added/changed rows are
+   * deleted/inserted/updated. `data` is validated and bounded here, so it may come straight from an
+   * agent message. `opts.hash` is the agent's content hash of this snapshot (the base of its next delta).
    */
-  async ingestInventory(accountId: string, agentId: string, data: unknown, now = Date.now()): Promise<{ items: number }> {
+  async ingestInventory(accountId: string, agentId: string, data: unknown, now = Date.now(), opts: { hash?: string } = {}): Promise<IngestResult> {
     const key = `${accountId}:${agentId}`;
     const prior = this.ingestChains.get(key) ?? Promise.resolve();
-    const run = prior.catch(() => undefined).then(() => this.ingestNow(accountId, agentId, data, now));
+    const run = prior.catch(() => undefined).then(() => this.ingestNow(accountId, agentId, data, now, opts.hash ?? ''));
     this.ingestChains.set(key, run);
     try {
       return await run;
@@ -41,20 +55,83 @@ export class AssetService {
     }
   }
 
-  private async ingestNow(accountId: string, agentId: string, data: unknown, now: number): Promise<{ items: number }> {
+  /**
+   * Applies an agent's `full: false` inventory delta when the host's stored snapshot is the delta's
+   * base; otherwise (`needFull`) the caller asks the agent for a full snapshot.
+   */
+  async ingestDelta(accountId: string, agentId: string, data: unknown, now = Date.now()): Promise<IngestResult | { needFull: string }> {
+    const delta = parseDelta(data);
+    if (!delta) throw new VigilError('InvalidInventoryDelta', 'Malformed inventory delta.', 400);
+    const key = `${accountId}:${agentId}`;
+    const prior = this.ingestChains.get(key) ?? Promise.resolve();
+    const run = prior
+      .catch(() => undefined)
+      .then(async (): Promise<IngestResult | { needFull: string }> => {
+        const inst = await this.db.selectFrom('asset_instances').select('inventory_hash').where('account_id', '=', accountId).where('uuid', '=', agentId).executeTakeFirst();
+        if (!inst || inst.inventory_hash === '' || inst.inventory_hash !== delta.base) return { needFull: 'base hash differs from the stored snapshot' };
+        const stored = await this.db.selectFrom('asset_items').select(['kind', 'data_json']).where('account_id', '=', accountId).where('uuid', '=', agentId).execute();
+        const full = applyDelta(stored, delta, now);
+        if (!full) return { needFull: 'a removed item is not stored' };
+        return this.ingestNow(accountId, agentId, full, now, delta.hash);
+      });
+    this.ingestChains.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.ingestChains.get(key) === run) this.ingestChains.delete(key);
+    }
+  }
+
+  /**
+   * Small diffs (the common case: a few processes came and went) are one transaction. A snapshot for
+   * a host with no keyed rows yet (first inventory, or rows from before item keys) is a full replace:
+   * the old rows go with the instance update in one transaction, then the rows are bulk-inserted with
+   * the cached prepared statement (`insertRows`). Other large diffs are split into transactions of
+   * CHUNK writes that yield to the event loop in between, so list calls are not queued behind one
+   * long write; the host's items are a mix of old and new until the last chunk lands.
+   */
+  private async ingestNow(accountId: string, agentId: string, data: unknown, now: number, hash: string): Promise<IngestResult> {
     const inv = normalizeInventory(data, now);
     const rows = inventoryRows(inv);
-    await this.db.transaction().execute(async (tx) => {
-      await this.upsertInstance(tx, accountId, agentId, inv, now);
-      await tx.deleteFrom('asset_items').where('account_id', '=', accountId).where('uuid', '=', agentId).execute();
-      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-        await tx
-          .insertInto('asset_items')
-          .values(rows.slice(i, i + INSERT_BATCH).map((r) => ({ ...r, account_id: accountId, uuid: agentId })))
-          .execute();
-      }
-    });
-    return { items: rows.length };
+    const host = (q: 'asset_items') => this.db.selectFrom(q).where('account_id', '=', accountId).where('uuid', '=', agentId);
+    const stored = await host('asset_items').select(['item_key', 'item_hash']).execute();
+    const diff = diffItems(stored, rows);
+    const result: IngestResult = { items: rows.length, inserted: diff.added.length, updated: diff.changed.length, deleted: 0, unchanged: diff.unchanged };
+    const withHost = (r: ItemRow) => ({ ...r, account_id: accountId, uuid: agentId });
+    const fullReplace = stored.length === 0 || diff.removed.includes('');
+    if (fullReplace) {
+      await this.db.transaction().execute(async (tx) => {
+        await this.upsertInstance(tx, accountId, agentId, inv, now, hash);
+        if (stored.length > 0) result.deleted = Number((await tx.deleteFrom('asset_items').where('account_id', '=', accountId).where('uuid', '=', agentId).executeTakeFirst()).numDeletedRows);
+      });
+      result.updated = 0;
+      result.inserted = rows.length;
+      for (let i = 0; i < rows.length; i += BULK_ROWS) await insertRows(this.db, 'asset_items', rows.slice(i, i + BULK_ROWS).map(withHost));
+      return result;
+    }
+    type Op = { del: string } | { ins: ItemRow } | { upd: ItemRow };
+    const ops: Op[] = [...diff.removed.map((k) => ({ del: k })), ...diff.changed.map((r) => ({ upd: r })), ...diff.added.map((r) => ({ ins: r }))];
+    for (let i = 0; i === 0 || i < ops.length; i += CHUNK) {
+      const chunk = ops.slice(i, i + CHUNK);
+      const last = i + CHUNK >= ops.length;
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.db.transaction().execute(async (tx) => {
+        const dels = chunk.flatMap((o) => ('del' in o ? [o.del] : []));
+        const ins = chunk.flatMap((o) => ('ins' in o ? [withHost(o.ins)] : []));
+        if (dels.length > 0) {
+          const r = await tx.deleteFrom('asset_items').where('account_id', '=', accountId).where('uuid', '=', agentId).where('item_key', 'in', dels).executeTakeFirst();
+          result.deleted += Number(r.numDeletedRows);
+        }
+        for (const o of chunk) {
+          if (!('upd' in o)) continue;
+          const { item_key, kind: _kind, ...cols } = o.upd;
+          await tx.updateTable('asset_items').set(cols).where('account_id', '=', accountId).where('uuid', '=', agentId).where('item_key', '=', item_key).execute();
+        }
+        if (ins.length > 0) await tx.insertInto('asset_items').values(ins).execute();
+        if (last) await this.upsertInstance(tx, accountId, agentId, inv, now, hash);
+      });
+    }
+    return result;
   }
 
   /** Makes an enrolled agent visible in the asset list before its first inventory arrives. */
@@ -74,7 +151,7 @@ export class AssetService {
     await this.db.transaction().execute(async (tx) => this.upsertInstance(tx, accountId, agentId, stub, 0));
   }
 
-  private async upsertInstance(tx: Db, accountId: string, uuid: string, inv: HostInventory, inventoryAt: number): Promise<void> {
+  private async upsertInstance(tx: Db, accountId: string, uuid: string, inv: HostInventory, inventoryAt: number, inventoryHash = ''): Promise<void> {
     const now = Date.now();
     const { ips, macs } = hostAddresses(inv);
     const intranet = ips.find((ip) => isPrivateIp(ip)) ?? '';
@@ -106,6 +183,7 @@ export class AssetService {
       counts_json: JSON.stringify(counts),
       warnings_json: JSON.stringify(inv.warnings),
       last_inventory_at: inventoryAt,
+      inventory_hash: inventoryHash,
       updated_at: now,
     };
     const existing = await tx.selectFrom('asset_instances').select('uuid').where('account_id', '=', accountId).where('uuid', '=', uuid).executeTakeFirst();

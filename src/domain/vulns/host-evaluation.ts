@@ -88,7 +88,7 @@ export async function evaluateHost(db: Kysely<Database>, cache: AdvisoryCache, a
     .executeTakeFirst();
   const version = await dbVersion(db);
   const priorState = await db.selectFrom('vul_host_state').select(['inventory_at', 'db_version']).where('account_id', '=', accountId).where('uuid', '=', uuid).executeTakeFirst();
-  const inventoryChanged = !priorState || Number(priorState.inventory_at) !== (inst?.last_inventory_at ?? 0);
+  const inventoryChanged = !priorState || Number(priorState.inventory_at) !== Number(inst?.last_inventory_at ?? 0);
   // An incremental evaluation is exact only on top of a state current with this inventory.
   const scope = scopeIn && !inventoryChanged && Number(priorState?.db_version) === scopeIn.fromVersion ? scopeIn.advisories : undefined;
   const inScope = (advisoryId: string): boolean => scope === undefined || scope.has(advisoryId);

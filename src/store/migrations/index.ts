@@ -13,6 +13,7 @@ import * as m0021bruteforce from './0021-bruteforce-login.js';
 import * as m0031searchcond from './0031-asset-search-conditions.js';
 import * as m0025baselinestrategies from './0025-baseline-strategies.js';
 import * as m0034vulhostnames from './0034-vul-host-names.js';
+import * as m0041assetitemkeys from './0041-asset-item-diff-keys.js';
 
 /** Forward-only, versioned migrations; names sort in the order they run. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0031-asset-search-conditions': m0031searchcond,
   '0025-baseline-strategies': m0025baselinestrategies,
   '0034-vul-host-names': m0034vulhostnames,
+  '0041-asset-item-diff-keys': m0041assetitemkeys,
 };
 
 export const migrationProvider: MigrationProvider = {
