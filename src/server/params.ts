@@ -1,4 +1,5 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { VigilError } from '../domain/errors.js';
 
@@ -82,8 +83,26 @@ function objectFrom(name: string, schema: TObject, flat: Map<string, string>): R
   return out;
 }
 
+/** Compiled checkers per schema (the catalog's schemas live for the process); null = not compilable. */
+const checkers = new WeakMap<TObject, TypeCheck<TObject> | null>();
+
+function checker(schema: TObject): TypeCheck<TObject> | null {
+  let c = checkers.get(schema);
+  if (c === undefined) {
+    try {
+      c = TypeCompiler.Compile(schema);
+    } catch {
+      c = null;
+    }
+    checkers.set(schema, c);
+  }
+  return c;
+}
+
 function validate(schema: TObject, value: Record<string, unknown>): Record<string, unknown> {
   for (const key of schema.required ?? []) if (value[key] === undefined || value[key] === '') throw missing(key);
+  // Fast path: a compiled check; the (slower) error walk only runs to explain a failure.
+  if (checker(schema)?.Check(value)) return value;
   const first = Value.Errors(schema, value).First();
   if (first) {
     const path = first.path.replace(/^\//, '').replace(/\/(\d+)/g, '.$1').replace(/\//g, '.');
