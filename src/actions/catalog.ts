@@ -16,6 +16,7 @@ import { VULN_SETTING_ACTIONS } from './vulns-settings.js';
 import { LEAK_ACTIONS } from './leaks.js';
 import { BATCH_INSTALL_ACTIONS } from './batch-install.js';
 import { ASSET_CONDITION_ACTIONS } from './assets-conditions.js';
+import { REBOOT_ACTIONS } from './vulns-reboot.js';
 
 import { createLoginProfile, createUser, deleteUser, getUser, listUsers, updateLoginProfile, updateUser } from './ram-users.js';
 import { addUserToGroup, createGroup, deleteRamGroup, listGroups, listGroupsForUser, listUsersForGroup, removeUserFromGroup } from './ram-groups.js';
@@ -27,7 +28,7 @@ import { NOTIFY_ACTIONS } from './notifications.js';
 import { BRUTEFORCE_ACTIONS } from './bruteforce.js';
 
 /** Every action the gateway serves; one declaration each. */
-export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, describeAuditForwarding, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient, ...ASSET_ACTIONS, ...ASSET_PROPERTY_ACTIONS, ...ASSET_EXPORT_ACTIONS, ...ASSET_TASK_ACTIONS, ...VULN_ACTIONS, ...VULN_SETTING_ACTIONS, ...BASELINE_ACTIONS, ...BASELINE_STRATEGY_ACTIONS, ...LEAK_ACTIONS, ...ALERT_ACTIONS, ...BATCH_INSTALL_ACTIONS, ...ASSET_CONDITION_ACTIONS, ...TRACE_ACTIONS, ...NOTIFY_ACTIONS, ...BRUTEFORCE_ACTIONS];
+export const ALL_ACTIONS: readonly AnyAction[] = [describeSummaryInfo, createAccessKey, listAccessKeys, updateAccessKey, deleteAccessKey, lookupEvents, describeAuditForwarding, addInstallCode, describeInstallCodes, deleteInstallCode, pauseClient, ...ASSET_ACTIONS, ...ASSET_PROPERTY_ACTIONS, ...ASSET_EXPORT_ACTIONS, ...ASSET_TASK_ACTIONS, ...VULN_ACTIONS, ...VULN_SETTING_ACTIONS, ...BASELINE_ACTIONS, ...BASELINE_STRATEGY_ACTIONS, ...LEAK_ACTIONS, ...ALERT_ACTIONS, ...BATCH_INSTALL_ACTIONS, ...ASSET_CONDITION_ACTIONS, ...TRACE_ACTIONS, ...NOTIFY_ACTIONS, ...BRUTEFORCE_ACTIONS, ...REBOOT_ACTIONS];
 
 /** RAM 2015-05-01 user, group, policy, MFA and simulator actions. */
 export const RAM_ACTIONS: readonly AnyAction[] = [

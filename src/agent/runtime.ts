@@ -13,6 +13,7 @@ import { startDetection } from './detect-feature.js';
 import { startWebshell } from './webshell-feature.js';
 import { startBaseline } from './baseline-feature.js';
 import { startVulnFix } from './vuln-fix-feature.js';
+import { startReboot } from './reboot-feature.js';
 import { startBruteForce } from './bruteforce-feature.js';
 import { startTraces } from './traces-feature.js';
 import { startAgentBudget, type AgentBudgetOptions } from './budget.js';
@@ -189,6 +190,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   const webshell = startWebshell(link, queue, o.home, log);
   const baseline = startBaseline(link, log, o.home);
   startVulnFix();
+  startReboot();
   startTraces();
   const bruteForce = startBruteForce({ link, queue, log, home: o.home, isPaused: () => paused, serverUrl: cred.server });
   writeStatus();
