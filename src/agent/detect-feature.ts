@@ -95,6 +95,7 @@ export function minerAlert(f: MinerFinding, snap: ProcessSnapshot): AlertEventDa
 
 /** CPU use (fraction of a core) from which a process counts as busy for the miner rules. */
 const BUSY_CORES = 0.5;
+const ENGINE_MAX_IDLE_MS = 10_000;
 const NO_PROCESS: ProcessInfo = { pid: 0, ppid: 0, uid: 0, comm: '', cmdline: [], startTime: 0, fds: [] };
 
 /**
@@ -181,6 +182,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   const evidence = new MinerEvidence({ busyCores: BUSY_CORES, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
   let running = false;
+  let lastEngineRun = 0;
   let again: 'full' | 'light' | null = null;
   let stopped = false;
   const scanOnce = async (light: boolean): Promise<void> => {
@@ -193,8 +195,17 @@ export function startDetection(o: DetectionOptions): RunningDetection {
       return;
     }
     if (stopped) return;
-    // A light pass that changed nothing a detector keys on cannot change the findings.
-    if (light && ![...snap.changed].some((pid) => seed(snap.processes.find((p) => p.pid === pid) ?? NO_PROCESS) !== null)) return;
+    // A pass that changed nothing the detectors key on (an fd table, a seed process, the socket
+    // tables, a busy process) cannot change the findings; they still run every ENGINE_MAX_IDLE_MS
+    // so that persisting findings are re-sent on time.
+    const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
+    const relevant =
+      snap.pass.tablesRead ||
+      snap.fdsChanged.size > 0 ||
+      [...snap.changed].some((pid) => seed(byPid.get(pid) ?? NO_PROCESS) !== null) ||
+      (!light && [...snap.recentCores.values()].some((c) => c >= BUSY_CORES));
+    if (!relevant && Date.now() - lastEngineRun < ENGINE_MAX_IDLE_MS) return;
+    lastEngineRun = Date.now();
     const t0 = performance.now();
     const starts = new Map(snap.processes.map((p) => [p.pid, p.startTime]));
     const extra = evidence.collect(snap);

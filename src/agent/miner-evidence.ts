@@ -18,12 +18,17 @@ interface Cached {
   hash?: string | null;
 }
 
-/** Config file argument of a non-shell command line, or null. */
+/** Config file argument of a non-shell command line (`--config` first, then a path-like `-c`), or null. */
 export function configArgument(argv: readonly string[]): string | null {
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] ?? '';
-    if ((a === '-c' || a === '--config') && argv[i + 1]) return argv[i + 1] as string;
+    if (a === '--config' && argv[i + 1]) return argv[i + 1] as string;
     if (a.startsWith('--config=')) return a.slice('--config='.length);
+  }
+  for (let i = 1; i < argv.length; i++) {
+    const v = argv[i + 1];
+    // `-c` is also "run this code" for interpreters and shells: only a path-like value counts.
+    if (argv[i] === '-c' && v !== undefined && /^[^\s;|&'"`$()]{1,1024}$/.test(v)) return v;
   }
   return null;
 }

@@ -136,7 +136,7 @@ describe.each(['sqlite', 'postgres'] as const)('incremental inventory ingest on 
     expect(delta.sections.processes?.added).toHaveLength(1);
     expect(delta.sections.processes?.removed).toHaveLength(1);
     const r = await assets.ingestDelta(ACC, uuid, delta, T0 + 3);
-    expect(r).toEqual({ items: 6, inserted: 1, updated: 1, deleted: 1, unchanged: 3 });
+    expect(r).toEqual({ items: 6, inserted: 1, updated: 1, deleted: 1, unchanged: 4 });
     expect(await names(uuid, 'process')).toEqual(['p10@10', 'p30@30', 'p40@40']);
     expect(await names(uuid, 'software')).toEqual(['bash@5.2.21-2', 'openssl@3.0.11-1']);
     const inst = await store.db.selectFrom('asset_instances').select(['inventory_hash', 'last_inventory_at', 'counts_json']).where('account_id', '=', ACC).where('uuid', '=', uuid).executeTakeFirstOrThrow();

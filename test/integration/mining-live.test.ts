@@ -14,6 +14,8 @@ import { startDetection } from '../../src/agent/detect-feature.js';
 import type { AlertEventData } from '../../src/domain/alerts/alert-types.js';
 import { detectMiners, parseMinerIocs, type MinerFinding } from '../../src/engines/mining/index.js';
 import { IncrementalProcReader } from '../../src/host/procfs/incremental-snapshot.js';
+import { MinerEvidence } from '../../src/agent/miner-evidence.js';
+import { createHash } from 'node:crypto';
 import { readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
 import { writeFileSync } from 'node:fs';
 
@@ -102,28 +104,34 @@ describe('fake miner on loopback', () => {
 });
 
 describe('fake miner burning CPU, configured by file, on a listed pool address', () => {
-  it('is found by sustained CPU with its connection, its config file and the listed address', async () => {
-    const listed = parseMinerIocs(`${readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8')}\nip 127.0.0.1\n`).iocs;
-    // A name no list knows, no stratum URL in argv: only behaviour, the config file and the address.
-    copyFileSync('/usr/bin/python3', join(dir, 'kdevtmpfsi2'));
+  it('is found by sustained CPU with its connection, its config file, its executable hash and the listed address', async () => {
+    // A name no list knows, no stratum URL in argv: only behaviour, the config file, the hash and the address.
+    const exe = join(dir, 'kdevtmpfsi2');
+    copyFileSync('/usr/bin/python3', exe);
+    const sha = createHash('sha256').update(readFileSync(exe)).digest('hex');
+    const listed = parseMinerIocs(`${readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8')}\nip 127.0.0.1\nsha256 ${sha} test-miner\n`).iocs;
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ pools: [{ url: `pool.supportxmr.com:${port}`, user: 'wallet' }] }));
     const program = `import socket,time\ns=socket.create_connection(('127.0.0.1',${port}))\nwhile True: pass`;
-    const miner = start(join(dir, 'kdevtmpfsi2'), ['-c', program, '--config', join(dir, 'config.json')]);
+    // Relative config path: resolved against the process's cwd, as the miner itself does.
+    const miner = spawn(exe, ['-c', program, '--config', 'config.json'], { cwd: dir, stdio: 'ignore', detached: true });
+    children.push(miner);
     const reader = new IncrementalProcReader({ selfPid: process.pid, cpuSampleMs: 500 });
+    const evidence = new MinerEvidence({ busyCores: 0.3, hashExecutables: () => true, isShellLike: () => false });
     let found: MinerFinding[] = [];
+    const want = ['mining.config-pool', 'mining.cpu-outbound', 'mining.exe-hash', 'mining.pool-address'];
     for (let i = 0; i < 40; i++) {
       await sleep(500);
       const snap = await reader.read();
-      const config = { path: join(dir, 'config.json'), text: readFileSync(join(dir, 'config.json'), 'utf8') };
       found = detectMiners(snap, listed, {
         selfPid: process.pid,
         cpu: { samples: snap.cpuSamples, ticksPerSecond: 100, threshold: 0.3, minDurationMs: 4_000 },
         cpuCountsPrivatePeers: true,
-        configs: new Map([[miner.pid as number, config]]),
+        ...evidence.collect(snap),
       }).filter((f) => f.pid === miner.pid);
-      if (found.some((f) => f.ruleId === 'mining.cpu-outbound') && found.some((f) => f.ruleId === 'mining.pool-address')) break;
+      if (want.every((r) => found.some((f) => f.ruleId === r))) break;
     }
-    expect(found.map((f) => f.ruleId).sort()).toEqual(['mining.config-pool', 'mining.cpu-outbound', 'mining.pool-address']);
+    expect(found.map((f) => f.ruleId).sort()).toEqual(want);
+    expect(found.find((f) => f.ruleId === 'mining.config-pool')?.evidence).toContain(`pool.supportxmr.com`);
   }, 40_000);
 });
 

@@ -124,6 +124,32 @@ describe('detectMiners: the README positives and negatives', () => {
   });
 });
 
+describe('pool addresses, pool domains in command lines and config files', () => {
+  const withIp = parseMinerIocs('ip 198.51.100.77\nip ::ffff:198.51.100.78\nport 3333\ndomain pool.minexmr.com\nscheme stratum+tcp\n');
+  it('parses ip entries (v4-mapped folded to v4) and rejects bad ones', () => {
+    expect(withIp.errors).toEqual([]);
+    expect([...withIp.iocs.ips].sort()).toEqual(['198.51.100.77', '198.51.100.78']);
+    expect(parseMinerIocs('ip 999.1.1.1\n').errors.map((e) => e.lineNo)).toEqual([1]);
+  });
+  it('flags a connection to a listed address on any port, loopback included when listed', () => {
+    const out = detectMiners(snap(proc(50, 'svc', ['svc'], [conn('198.51.100.77', 443)])), withIp.iocs);
+    expect(out.map((f) => f.ruleId)).toEqual(['mining.pool-address']);
+    expect(detectMiners(snap(proc(51, 'svc', ['svc'], [conn('198.51.100.79', 443)])), withIp.iocs)).toEqual([]);
+  });
+  it('flags a pool domain in argv: serious with a pool port, suspicious bare', () => {
+    const a = detectMiners(snap(proc(52, 'k', ['k', '-o', 'pool.minexmr.com:3333'])), withIp.iocs);
+    const b = detectMiners(snap(proc(53, 'ping', ['ping', 'pool.minexmr.com'])), withIp.iocs);
+    const c = detectMiners(snap(proc(54, 'ping', ['ping', 'notpool.minexmr.com.example'])), withIp.iocs);
+    expect([a.map((f) => [f.ruleId, f.level]), b.map((f) => [f.ruleId, f.level]), c]).toEqual([[['mining.pool-domain', 'serious']], [['mining.pool-domain', 'suspicious']], []]);
+  });
+  it('flags a config file naming a pool or a stratum URL, not one without', () => {
+    const p = proc(55, 'k', ['k', '--config', 'c.json']);
+    const hit = detectMiners(snap(p), withIp.iocs, { configs: new Map([[55, { path: 'c.json', text: '{"url":"stratum+tcp://x.example:1"}' }]]) });
+    const miss = detectMiners(snap(p), withIp.iocs, { configs: new Map([[55, { path: 'c.json', text: '{"listen":8080}' }]]) });
+    expect([hit.map((f) => f.ruleId), miss]).toEqual([['mining.config-pool'], []]);
+  });
+});
+
 describe('sustained CPU with an outbound connection', () => {
   const series = (pid: number, startTime: number, perSecondTicks: number[], t0 = 0): CpuSample[] => {
     let ticks = 0;

@@ -162,6 +162,7 @@ export class IncrementalProcReader {
     const now = this.now();
     const wantFds = new Set<number>();
     const changed = new Set<number>();
+    const fdsChanged = new Set<number>();
     let skippedProcesses = 0;
     let skippedFds = 0;
 
@@ -258,7 +259,10 @@ export class IncrementalProcReader {
           continue;
         }
         skippedFds += r.skipped;
-        if (this.setFds(e, r.fds, r.truncated)) changed.add(pid);
+        if (this.setFds(e, r.fds, r.truncated)) {
+          changed.add(pid);
+          fdsChanged.add(pid);
+        }
         e.fdReadMs = now;
       }
     };
@@ -301,6 +305,7 @@ export class IncrementalProcReader {
       cpuSamples,
       recentCores,
       changed,
+      fdsChanged,
       pass: stats,
     };
   }

@@ -123,5 +123,7 @@ export interface IncrementalSnapshot extends ProcessSnapshot {
   recentCores: Map<number, number>;
   /** Processes seen for the first time, exec'd or re-read, or whose fd table changed, in this pass. */
   changed: Set<number>;
+  /** Processes whose fd table was read in this pass and differs from the cached one. */
+  fdsChanged: Set<number>;
   pass: IncrementalStats;
 }

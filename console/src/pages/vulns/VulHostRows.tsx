@@ -12,7 +12,7 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
   const [rows, setRows] = useState<VulRecord[]>([]);
   const [loading, setLoading] = useState(false);
   const [reason, setReason] = useState('');
-  const { modal } = App.useApp();
+  const { modal, message } = App.useApp();
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -41,6 +41,16 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
       await callAction('ModifyOperateVul', { Type: filters.type, OperateType: op, Info: vulInfo(rec.Name, rec.Uuid), ...extra });
       await load();
       onChanged();
+    } catch (error) {
+      onError(error);
+    }
+  };
+
+  /** Status 8 (fixed, needs reboot): RebootMachine, its own confirmed task (RAM: ecs:RebootInstance). */
+  const reboot = async (rec: VulRecord) => {
+    try {
+      await callAction('RebootMachine', { Uuid: rec.Uuid });
+      void message.success(t('vulns.rebootQueued'));
     } catch (error) {
       onError(error);
     }
@@ -145,6 +155,13 @@ export function VulHostRows({ name, filters, onChanged }: { name: string; filter
           <Button size="small" onClick={() => void operate(r, 'vul_verify')} data-testid={`vul-verify-${r.Uuid}`}>
             {t('vulns.verify')}
           </Button>
+          {r.Status === 8 ? (
+            <Popconfirm title={t('vulns.rebootConfirm')} onConfirm={() => void reboot(r)}>
+              <Button size="small" danger data-testid={`vul-reboot-${r.Uuid}`}>
+                {t('vulns.reboot')}
+              </Button>
+            </Popconfirm>
+          ) : null}
           {/* The agent fixes OS packages only; app/cms findings show their update command instead. */}
           {filters.type === 'cve' && (r.Status === 1 || r.Status === 2) ? (
             <Button size="small" onClick={() => void preview(r)} data-testid={`vul-preview-${r.Uuid}`}>
