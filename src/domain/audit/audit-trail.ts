@@ -7,7 +7,7 @@ import type { AuditRecord, LookupQuery, TrailEvent } from './audit-types.js';
 import type { AuditForwarder, ForwarderStats } from './forward/queued-forwarder.js';
 
 const FLUSH_EVERY_MS = 50;
-const FLUSH_BATCH = 500;
+const FLUSH_BATCH = 128;
 /** Bound on records waiting for the database (e.g. while PostgreSQL is unreachable). */
 const MAX_PENDING = 200_000;
 
