@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
@@ -211,10 +212,11 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     const extra = evidence.collect(snap);
     // Only a process busy now can have been busy for the whole window.
     const samples = snap.cpuSamples.filter((c) => (snap.recentCores.get(c.pid) ?? 0) >= BUSY_CORES);
-    const alerts = [
-      ...detectReverseShells(snap, { selfPid: process.pid }).map((f) => revshellAlert(f, snap)),
-      ...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples, ticksPerSecond: 100 }, ...extra }).map((f) => withPersistence(minerAlert(f, snap), f)),
-    ];
+    const alerts = detectReverseShells(snap, { selfPid: process.pid }).map((f) => revshellAlert(f, snap));
+    // Each engine is one synchronous stretch: let the loop breathe between them.
+    await yieldLoop();
+    if (stopped) return;
+    alerts.push(...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples, ticksPerSecond: 100 }, ...extra }).map((f) => withPersistence(minerAlert(f, snap), f)));
     const now = Date.now();
     const seen = new Set<string>();
     let pushed = 0;
