@@ -73,6 +73,7 @@ function supportedCodes(a: AlertView): string[] {
   if (a.details.file?.path || a.details.exe) codes.push('quara');
   if (a.details.pid !== undefined && (a.details.file?.path || a.details.exe)) codes.push('kill_and_quara');
   if (a.details.peer?.remoteAddress) codes.push('block_ip');
+  if ((a.details.persistence?.plan.length ?? 0) > 0) codes.push('clean_persistence');
   return codes;
 }
 
@@ -192,7 +193,7 @@ export const handleSecurityEvents = defineAction({
   ramActions: ['yundun-sas:HandleSecurityEvents'],
   rw: 'Write',
   description:
-    'Handles alerts: kill_process, quara, kill_and_quara, block_ip (run as agent tasks; the alert goes handling → handled, or back to pending with OperateMsg on failure), ignore, manual_handled, advance_mark_mis_info (whitelist rule from MarkMissParam). MarkBatch applies it to every pending alert of the same rule.',
+    'Handles alerts: kill_process, quara, kill_and_quara, block_ip, clean_persistence (Vigil: the miner persistence listed in the alert) (run as agent tasks; the alert goes handling → handled, or back to pending with OperateMsg on failure), ignore, manual_handled, advance_mark_mis_info (whitelist rule from MarkMissParam). MarkBatch applies it to every pending alert of the same rule.',
   params: Type.Object({
     MarkBatch: Type.Optional(Type.String({ maxLength: 8 })),
     MarkMissParam: Type.Optional(Type.String({ maxLength: 20_000 })),

@@ -8,11 +8,12 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { RESPONSE_TASK } from '../domain/alerts/alert-types.js';
 import { cleanupPlan, findPersistence, type CleanupStep, type MinerIocs, type PersistenceFinding } from '../engines/mining/index.js';
 import type { HostTextFile, PersistenceSnapshot } from '../engines/traces/trace-snapshot.js';
 import { registerTask } from './task-handlers.js';
 
-export const MINER_CLEANUP_TASK = 'miner_cleanup';
+export const MINER_CLEANUP_TASK = RESPONSE_TASK.cleanPersistence;
 
 const MAX_FILES_PER_DIR = 256;
 const MAX_LINES = 2000;

@@ -151,4 +151,39 @@ describe.each(['sqlite', 'postgres'] as const)('alerts on %s', (dialect) => {
     await expect(handle([open.Id], 'format_disk')).rejects.toThrow(/OperationCode/);
     await expect(handle([987654], 'ignore')).rejects.toThrow(/SecurityEventIds/);
   });
+
+  it('offers clean_persistence only for alerts that list persistence, and reports its failure on the alert', async () => {
+    const alerts = t.server.services.alerts;
+    const miner = {
+      ruleId: 'mining.pool-connection',
+      name: 'Mining program',
+      level: 'serious',
+      aggKey: '/tmp/.x/kworkerds',
+      details: {
+        pid: 5151,
+        exe: '/tmp/.x/kworkerds',
+        persistence: {
+          findings: [{ kind: 'cron', path: '/etc/cron.d/kworkerds', lineNo: 1, line: '* * * * * root /tmp/.x/kworkerds', reason: 'runs the miner', level: 'serious', detail: '' }],
+          plan: [{ action: 'delete-file', path: '/etc/cron.d/kworkerds' }],
+        },
+      },
+    };
+    const m = (await alerts.ingest(t.accountId, HOST_B, miner, 9_000)) as number;
+    const shell = (await alerts.ingest(t.accountId, HOST_B, event('sh -i', 4999), 9_000)) as number;
+    expect(typeof m).toBe('number');
+    const view = (await list({ Uuids: HOST_B })).SuspEvents as Array<SuspEvent & { SupportOperateCode: string }>;
+    expect(view.find((e) => e.Id === m)?.SupportOperateCode.split(',')).toContain('clean_persistence');
+    expect(view.find((e) => e.Id === shell)?.SupportOperateCode.split(',')).not.toContain('clean_persistence');
+
+    // No agent is connected for this synthetic host: the task cannot be sent, the alert says why.
+    await handle([m], 'clean_persistence');
+    await t.server.services.alerts.idle();
+    const after = (await list({ Uuids: HOST_B })).SuspEvents.find((e) => e.Id === m);
+    expect(after).toMatchObject({ EventStatus: 1 });
+    expect(after?.OperateMsg).toMatch(/clean_persistence failed: .*(agent|Agent)/);
+    // An alert without persistence is refused with its reason.
+    await handle([shell], 'clean_persistence');
+    await t.server.services.alerts.idle();
+    expect((await list({ Uuids: HOST_B })).SuspEvents.find((e) => e.Id === shell)?.OperateMsg).toMatch(/no persistence/);
+  });
 });

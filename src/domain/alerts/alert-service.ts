@@ -4,8 +4,9 @@ import { higherLevel, IdSequence, nextGlobalId, nextWhitelistId, toView, uniqueI
 import { AlertStatus, parseAlertEvent, RESPONSE_TASK, type AlertFilter, type AlertLevel, type AlertView } from './alert-types.js';
 import { ruleMatches, validateRule, WHITELIST_FIELDS, WHITELIST_OPERATES, type WhitelistRule } from './whitelist-match.js';
 
-export type OperationCode = 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip' | 'ignore' | 'manual_handled' | 'advance_mark_mis_info';
-export const OPERATION_CODES: readonly OperationCode[] = ['kill_process', 'quara', 'kill_and_quara', 'block_ip', 'ignore', 'manual_handled', 'advance_mark_mis_info'];
+/** Sas codes, plus `clean_persistence` (Vigil: remove the cron lines, units and keys a miner left, as listed in its alert). */
+export type OperationCode = 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip' | 'clean_persistence' | 'ignore' | 'manual_handled' | 'advance_mark_mis_info';
+export const OPERATION_CODES: readonly OperationCode[] = ['kill_process', 'quara', 'kill_and_quara', 'block_ip', 'clean_persistence', 'ignore', 'manual_handled', 'advance_mark_mis_info'];
 
 export interface HandleRequest {
   code: OperationCode;
@@ -274,6 +275,7 @@ export class AlertService {
       case 'kill_process':
       case 'quara':
       case 'kill_and_quara':
+      case 'clean_persistence':
       case 'block_ip': {
         const seconds = req.code === 'block_ip' ? this.blockSeconds(req.operationParams) : 0;
         await setStatus(ids, AlertStatus.handling, '', `${req.code} sent to the agent`);
@@ -310,7 +312,7 @@ export class AlertService {
 
   private async runAgentOperation(
     accountId: string,
-    code: 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip',
+    code: 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip' | 'clean_persistence',
     alerts: AlertView[],
     seconds: number,
     setStatus: (ids: number[], status: number, code: string, msg: string) => Promise<void>,
@@ -324,6 +326,7 @@ export class AlertService {
           if (code === 'kill_process' || code === 'kill_and_quara') msgs.push(await this.kill(accountId, a));
           if (code === 'quara' || code === 'kill_and_quara') msgs.push(await this.quarantine(accountId, a));
           if (code === 'block_ip') msgs.push(await this.block(accountId, a, seconds));
+          if (code === 'clean_persistence') msgs.push(await this.cleanPersistence(accountId, a));
           await setStatus([a.id], AlertStatus.handled, '', msgs.join('; '));
         } catch (err) {
           const e = errMsg(err);
@@ -334,6 +337,14 @@ export class AlertService {
       }),
     );
     await finishOp(failures.length === 0, failures.length === 0 ? `${code} done` : failures.join('; '));
+  }
+
+  /** Runs the clean-up plan the agent attached to a miner alert; each step re-checks its line on the host. */
+  private async cleanPersistence(accountId: string, a: AlertView): Promise<string> {
+    const plan = a.details.persistence?.plan ?? [];
+    if (plan.length === 0) throw new VigilError('NoPersistence', 'The alert lists no persistence to clean up.', 400);
+    const r = (await this.hub.sendTask(accountId, a.uuid, RESPONSE_TASK.cleanPersistence, { steps: plan }, { timeoutMs: TASK_TIMEOUT_MS })) as { results?: unknown[] } | null;
+    return `${r?.results?.length ?? plan.length} persistence clean-up step(s) applied`;
   }
 
   private async kill(accountId: string, a: AlertView): Promise<string> {

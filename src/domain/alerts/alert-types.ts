@@ -185,6 +185,8 @@ export const RESPONSE_TASK = {
   quara: 'quara',
   restore: 'quara_restore',
   block: 'block_ip',
+  /** Miner persistence clean-up (src/agent/miner-persistence.ts). */
+  cleanPersistence: 'miner_cleanup',
 } as const;
 
 export interface AlertFilter {

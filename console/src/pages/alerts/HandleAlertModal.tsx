@@ -5,7 +5,7 @@ import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
 import { supports, WHITELIST_FIELDS, WHITELIST_OPERATES, type HandleCode, type SuspEvent } from './alert-api.js';
 
-const CODES: HandleCode[] = ['kill_process', 'quara', 'kill_and_quara', 'block_ip', 'ignore', 'manual_handled', 'advance_mark_mis_info'];
+const CODES: HandleCode[] = ['kill_process', 'quara', 'kill_and_quara', 'block_ip', 'clean_persistence', 'ignore', 'manual_handled', 'advance_mark_mis_info'];
 
 interface RuleForm {
   field: (typeof WHITELIST_FIELDS)[number];

@@ -53,7 +53,7 @@ export const STATUS_CODES = [1, 2, 8, 16, 32, 64] as const;
 export const WHITELIST_FIELDS = ['cmdline', 'exe', 'comm', 'peerIp', 'peerPort', 'parentCmdline', 'filePath', 'uid', 'name'] as const;
 export const WHITELIST_OPERATES = ['contains', 'notContains', 'regex', 'strEqual', 'strNotEqual'] as const;
 
-export type HandleCode = 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip' | 'ignore' | 'manual_handled' | 'advance_mark_mis_info';
+export type HandleCode = 'kill_process' | 'quara' | 'kill_and_quara' | 'block_ip' | 'clean_persistence' | 'ignore' | 'manual_handled' | 'advance_mark_mis_info';
 
 export function supports(e: SuspEvent, code: HandleCode): boolean {
   return e.SupportOperateCode.split(',').includes(code);
