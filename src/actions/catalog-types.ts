@@ -35,6 +35,8 @@ export interface ActionDef<P extends TObject, R extends TObject> {
   secretParams?: readonly string[];
   /** ARN of the resource the call touches; default `acs:<ram-service>::<account>:*`. */
   resource?: (ctx: ActionContext, params: Static<P>) => string;
+  /** Service of the default resource when it is not the RAM action's (e.g. an ecs: operation on a Sas host). */
+  resourceService?: string;
   handler: (ctx: ActionContext, params: Static<P>) => Promise<Omit<Static<R>, 'RequestId'>>;
 }
 
@@ -49,6 +51,7 @@ export interface AnyAction {
   response: TObject;
   secretParams?: readonly string[];
   resource?: (ctx: ActionContext, params: Record<string, unknown>) => string;
+  resourceService?: string;
   handler: (ctx: ActionContext, params: Record<string, unknown>) => Promise<Record<string, unknown>>;
 }
 
@@ -57,6 +60,6 @@ export function defineAction<P extends TObject, R extends TObject>(def: ActionDe
 }
 
 export function defaultResource(action: AnyAction, accountId: string): string {
-  const service = (action.ramActions[0] ?? 'yundun-sas:').split(':')[0];
+  const service = action.resourceService ?? (action.ramActions[0] ?? 'yundun-sas:').split(':')[0];
   return `acs:${service}::${accountId}:*`;
 }

@@ -41,7 +41,10 @@ export const rebootMachine = defineAction({
   name: 'RebootMachine',
   product: 'Sas',
   // Rebooting a host is a compute operation: granted by ecs:RebootInstance, not by Sas full access.
+  // The host is a Sas asset, not an ECS resource: a policy's `ecs:*` on acs:ecs:*:*:* does not reach
+  // it, so the seed's P5 lets its holder reboot only through its MFA-conditioned statement.
   ramActions: ['ecs:RebootInstance'],
+  resourceService: 'yundun-sas',
   rw: 'Write',
   description:
     'Reboots a host to finish vulnerability fixes, as its own task: the agent schedules the reboot with the host\'s shutdown command (one minute ahead, cancellable with `shutdown -c`). Needs the RAM action ecs:RebootInstance (not part of AliyunYundunSASFullAccess). Poll DescribeInstanceRebootStatus.',

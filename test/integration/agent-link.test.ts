@@ -86,7 +86,10 @@ describe('agent link end to end', () => {
     expect(markers('offline-').map((e) => (e.data as { marker: string }).marker).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `offline-${i}`));
     const seqs = all.map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
-    expect(seqs).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
+    // Every sequence number from 1 to the last one, once: nothing lost, nothing duplicated. Besides
+    // the 8 markers the agent's real detectors may report (other tests run shells on this host).
+    expect(seqs.length).toBeGreaterThanOrEqual(8);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
 
     // Agent stopped → offline after the window; a task issued meanwhile is delivered on reconnect.
     const hub2 = (vigil as Vigil).server.services.agents;
