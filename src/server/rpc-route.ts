@@ -24,9 +24,10 @@ export async function rpcRoutes(fastify: FastifyInstance, app: AppContext): Prom
   fastify.post('/', handler);
 }
 
-function businessParams(req: RpcRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of req.params) if (!COMMON_PARAMS.has(k)) out[k] = v;
+/** The action's own params (the POP common ones left out): coerced for the handler, kept for the audit. */
+function businessParams(req: RpcRequest): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of req.params) if (!COMMON_PARAMS.has(k)) out.set(k, v);
   return out;
 }
 
@@ -37,6 +38,7 @@ async function handleRpc(app: AppContext, req: FastifyRequest, reply: FastifyRep
   if (req.method === 'GET' && !req.url.includes('?') && !req.headers.authorization) return reply.redirect('/console/');
 
   let rpc: RpcRequest | undefined;
+  let business: Map<string, string> | undefined;
   let actionName = 'Unknown';
   let action: AnyAction | undefined;
   let principal: Principal | null = null;
@@ -45,6 +47,7 @@ async function handleRpc(app: AppContext, req: FastifyRequest, reply: FastifyRep
   };
   try {
     rpc = parseRpcRequest(req.method, req.raw.url ?? '/', req.raw.rawHeaders, Buffer.isBuffer(req.body) ? req.body : undefined, req.headers['content-type']);
+    business = businessParams(rpc);
     const av = actionAndVersion(rpc);
     actionName = av.action;
     action = app.catalog.get(actionName, { version: av.version });
@@ -53,7 +56,7 @@ async function handleRpc(app: AppContext, req: FastifyRequest, reply: FastifyRep
     if (!PRODUCT_VERSIONS[action.product].includes(av.version)) {
       throw new VigilError('InvalidVersion', `Specified parameter Version "${av.version.slice(0, 20)}" is not valid for ${action.name}; use ${PRODUCT_VERSIONS[action.product].join(' or ')}.`);
     }
-    const flat = new Map([...rpc.params].filter(([k]) => !COMMON_PARAMS.has(k)));
+    const flat = business;
     const a = action;
     outcome = await runAction(app.services, a, principal, meta, () => coerceWireParams(a.params, flat));
   } catch (error) {
@@ -82,7 +85,7 @@ async function handleRpc(app: AppContext, req: FastifyRequest, reply: FastifyRep
     ...(rpc ? { claimedAccessKeyId: claimedAccessKeyId(rpc) } : {}),
     meta,
     eventType: 'ApiCall',
-    params: rpc ? businessParams(rpc) : {},
+    params: Object.fromEntries(business ?? []),
     decision: outcome.decision,
     errorCode,
     errorMessage,

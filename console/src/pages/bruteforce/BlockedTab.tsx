@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
-import { useLoaded } from '../../components/use-loaded.js';
+import { useActionData } from '../../components/use-action-data.js';
 import type { BlockRecord } from './bruteforce-api.js';
 
 const STATUS_COLOR: Record<number, string> = { 0: 'default', 1: 'red', 2: 'orange' };
@@ -14,7 +14,7 @@ export function BlockedTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const { data: rows, loading, refresh } = useLoaded(async () => (await callAction<{ MachineList: BlockRecord[] }>('DescribeBruteForceRecords', { CurrentPage: 1, PageSize: 100 })).MachineList, [] as BlockRecord[]);
+  const { data: rows, loading, refresh } = useActionData<{ MachineList: BlockRecord[] }, BlockRecord[]>('DescribeBruteForceRecords', { CurrentPage: 1, PageSize: 100 }, (r) => r.MachineList, []);
   const [busy, setBusy] = useState<number | undefined>();
 
   async function unblock(r: BlockRecord) {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
-import { useLoaded } from '../../components/use-loaded.js';
+import { useActionData } from '../../components/use-action-data.js';
 import { duration, type BfRule, type Host } from './bruteforce-api.js';
 
 interface RuleForm {
@@ -23,7 +23,7 @@ export function RulesTab({ hosts }: { hosts: Host[] }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const { data: rules, loading, refresh } = useLoaded(async () => (await callAction<{ Rules: BfRule[] }>('DescribeAntiBruteForceRules', { CurrentPage: 1, PageSize: '100' })).Rules, [] as BfRule[]);
+  const { data: rules, loading, refresh } = useActionData<{ Rules: BfRule[] }, BfRule[]>('DescribeAntiBruteForceRules', { CurrentPage: 1, PageSize: '100' }, (r) => r.Rules, []);
   const [open, setOpen] = useState(false);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<RuleForm>();

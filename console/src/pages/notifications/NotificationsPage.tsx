@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
-import { useLoaded } from '../../components/use-loaded.js';
+import { useActionData } from '../../components/use-action-data.js';
 import { ChannelModal } from './ChannelModal.js';
 import type { Channel } from './notify-api.js';
 
@@ -15,7 +15,7 @@ export function NotificationsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
-  const { data: channels, loading, refresh } = useLoaded(async () => (await callAction<{ Channels: Channel[] }>('DescribeNotificationChannels', {})).Channels, [] as Channel[]);
+  const { data: channels, loading, refresh } = useActionData<{ Channels: Channel[] }, Channel[]>('DescribeNotificationChannels', {}, (r) => r.Channels, []);
   const [busy, setBusy] = useState<string | undefined>();
   const [editing, setEditing] = useState<{ open: boolean; channel?: Channel }>({ open: false });
 

@@ -8,7 +8,7 @@ import { useApiErrorHandler } from '../../../components/use-api-error.js';
 import { formatTime } from '../../../util/format-time.js';
 import { AttachedPoliciesPanel } from '../shared/AttachedPoliciesPanel.js';
 import type { ListGroupsResponse, RamGroup } from '../shared/ram-types.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import { GroupFormModal } from './GroupFormModal.js';
 import { GroupMembersTab } from './GroupMembersTab.js';
 

@@ -8,7 +8,7 @@ import { useApiErrorHandler } from '../../../components/use-api-error.js';
 import { formatTime } from '../../../util/format-time.js';
 import { PolicyTypeTag } from '../shared/PolicyTypeTag.js';
 import type { ListPoliciesResponse, PolicyType, RamPolicy } from '../shared/ram-types.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import { PolicyDrawer, type OpenedPolicy } from './PolicyDrawer.js';
 import { PolicyEditorModal, type EditorTarget } from './PolicyEditorModal.js';
 

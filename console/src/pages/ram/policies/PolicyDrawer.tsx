@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../../util/format-time.js';
 import { PolicyTypeTag } from '../shared/PolicyTypeTag.js';
 import type { GetPolicyResponse, ListPolicyVersionsResponse, PolicyType, PolicyVersion } from '../shared/ram-types.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import { prettyPolicy } from './policy-json.js';
 import { PolicyVersionsTab } from './PolicyVersionsTab.js';
 

@@ -7,7 +7,7 @@ import { formatTime } from '../../../util/format-time.js';
 import { parsePolicyKey, policyKey, PolicySelect } from './PolicySelect.js';
 import { PolicyTypeTag } from './PolicyTypeTag.js';
 import type { AttachedPolicy, ListAttachedPoliciesResponse, PolicyType } from './ram-types.js';
-import { useActionData } from './use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 
 /** Policies attached to one user or group: attach a system/custom policy, detach one. */
 export function AttachedPoliciesPanel({ principal, name, onChange }: { principal: 'User' | 'Group'; name: string; onChange?: () => void }) {

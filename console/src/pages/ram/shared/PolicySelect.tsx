@@ -1,6 +1,6 @@
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useActionData } from './use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import type { ListPoliciesResponse, PolicyType, RamPolicy } from './ram-types.js';
 
 /** `System:Name` / `Custom:Name`: the value of one option of the policy picker. */

@@ -5,7 +5,7 @@ import { callAction } from '../../../api/client.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../../components/use-api-error.js';
 import type { EvaluationResult, ListUsersResponse, RamUser, SimulateResponse } from '../shared/ram-types.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import { buildSimulateCall, type SimulatorInput } from './simulator-params.js';
 import { SimulatorResults } from './SimulatorResults.js';
 

@@ -7,7 +7,7 @@ import type { AccessKeyItem, AccessKeyStatus, CreateAccessKeyResponse, ListAcces
 import { useApiErrorHandler } from '../../../components/use-api-error.js';
 import { AccessKeySecretModal } from '../../access-keys/AccessKeySecretModal.js';
 import { AccessKeyTable } from '../../access-keys/AccessKeyTable.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 
 /** Another user's AccessKeys (the AccessKey actions with `UserName`); the secret is shown once. */
 export function UserAccessKeysTab({ userName }: { userName: string }) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../../util/format-time.js';
 import { AttachedPoliciesPanel } from '../shared/AttachedPoliciesPanel.js';
 import type { GetUserResponse, RamUser } from '../shared/ram-types.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import { UserAccessKeysTab } from './UserAccessKeysTab.js';
 import { UserGroupsTab } from './UserGroupsTab.js';
 import { UserMfaTab } from './UserMfaTab.js';

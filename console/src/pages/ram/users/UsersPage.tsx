@@ -6,7 +6,7 @@ import { callAction } from '../../../api/client.js';
 import { PageHeader } from '../../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../../components/use-api-error.js';
 import type { ListUsersResponse, RamUser } from '../shared/ram-types.js';
-import { useActionData } from '../shared/use-action-data.js';
+import { useActionData } from '../../../components/use-action-data.js';
 import { UserDrawer } from './UserDrawer.js';
 import { UserFormModal } from './UserFormModal.js';
 import { UserTable } from './UserTable.js';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { callAction } from '../../../api/client.js';
-import { useApiErrorHandler } from '../../../components/use-api-error.js';
+import { callAction } from '../api/client.js';
+import { useApiErrorHandler } from './use-api-error.js';
 
 /**
  * Loads one action's answer on mount (and whenever `name`/`paramsKey` change); `refresh` loads it again.
