@@ -4,7 +4,7 @@ import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { actionList, buildSimulateCall } from '../../console/src/pages/ram/simulator/simulator-params.js';
-import { assertBuilt, launchBrowser, REPO_ROOT, startVigilServer, type VigilServer } from './helpers.js';
+import { assertBuilt, launchBrowser, REPO_ROOT, startVigilServer, type VigilServer, openPage } from './helpers.js';
 
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').trim();
 
@@ -47,10 +47,7 @@ describe('RAM console', () => {
     assertBuilt();
     server = await startVigilServer();
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'en-US' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page = await openPage(browser, pageErrors);
   });
 
   afterAll(async () => {

@@ -4,12 +4,13 @@
  * read through pop-core, handled with HandleSecurityEvents, and the shell gone afterwards.
  * Every shell runs in its own process group, killed in afterAll whatever happened.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalAgentServer, type LocalAgentServer } from '../helpers/local-agent-server.js';
 import { popClient } from '../helpers/sdk.js';
 
 if (!existsSync('dist/cli/main.js')) throw new Error('dist/cli/main.js is missing: run `npm run build:server` first');
@@ -33,10 +34,7 @@ interface Details {
   peer: { remoteAddress: string; remotePort: number };
 }
 
-let home: string;
-let server: ChildProcess;
-let url = '';
-let out = '';
+let server: LocalAgentServer | undefined;
 let listener: Server;
 let port = 0;
 const conns: Socket[] = [];
@@ -117,27 +115,10 @@ beforeAll(async () => {
   if (addr === null || typeof addr === 'string') throw new Error('listener has no port');
   port = addr.port;
 
-  home = mkdtempSync(join(tmpdir(), 'vigil-alerts-'));
   shellHome = mkdtempSync(join(tmpdir(), 'vigil-shell-home-'));
-  server = spawn(process.execPath, ['bin/vigil.js', 'server', '--home', home, '--port', '0', '--local-agent'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VIGIL_LOG_LEVEL: 'warn' } });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    server.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Vigil listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) url = m[1] as string;
-      if (url && out.includes('local agent')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  const key = JSON.parse(spawnSync(process.execPath, ['bin/vigil.js', 'admin', 'create-accesskey', '--home', home, '--json'], { encoding: 'utf8' }).stdout) as {
-    AccessKeyId: string;
-    AccessKeySecret: string;
-  };
-  sas = popClient(url, key.AccessKeyId, key.AccessKeySecret);
+  server = await startLocalAgentServer();
+  const key = server.createKey();
+  sas = popClient(server.url, key.AccessKeyId, key.AccessKeySecret);
   await until('agent online', async () => ((await sas.request('DescribeSummaryInfo', {})).AegisClientOnlineCount === 1 ? true : undefined));
 }, 90_000);
 
@@ -145,12 +126,7 @@ afterAll(async () => {
   for (const p of shells) killGroup(p);
   for (const c of conns) c.destroy();
   await new Promise((r) => listener.close(r));
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(home, { recursive: true, force: true });
+  await server?.stop();
   if (minerDir) rmSync(minerDir, { recursive: true, force: true });
   if (shellHome) rmSync(shellHome, { recursive: true, force: true });
 });

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalAgentServer, type LocalAgentServer } from '../helpers/local-agent-server.js';
 import { popClient } from '../helpers/sdk.js';
 
 // End to end through `vigil server --local-agent`: the agent scans THIS machine, the baseline
@@ -13,9 +14,7 @@ if (!existsSync('dist/cli/main.js')) throw new Error('dist/cli/main.js is missin
 let home: string;
 let work: string;
 let conf: string;
-let server: ChildProcess;
-let url = '';
-let out = '';
+let server: LocalAgentServer | undefined;
 let sas: ReturnType<typeof popClient>;
 
 const call = async <T>(action: string, params: Record<string, unknown> = {}): Promise<T> => (await sas.request(action, params, { method: 'POST' })) as T;
@@ -55,40 +54,19 @@ type Summary = { WarningSummarys: Array<{ RiskId: number; RiskName: string; High
 type Warnings = { CheckWarnings: Array<{ CheckId: number; CheckWarningId: number; Status: number; Reason: string; FixStatus: number; ExecErrorMessage: string }> };
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'vigil-bl-home-'));
   work = mkdtempSync(join(tmpdir(), 'vigil-bl-work-'));
   conf = join(work, 'sshd_config');
   writeFileSync(conf, 'PermitRootLogin yes\nMaxAuthTries 6\n');
   mkdirSync(join(work, 'rules'));
   writeFileSync(join(work, 'rules', 'test-sshd.yml'), POLICY(conf));
-  server = spawn(process.execPath, ['bin/vigil.js', 'server', '--home', home, '--port', '0', '--local-agent'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_BASELINE_POLICY_DIRS: join(work, 'rules') },
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    server.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /Vigil listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) url = m[1] as string;
-      if (url && out.includes('local agent')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  const key = JSON.parse(spawnSync(process.execPath, ['bin/vigil.js', 'admin', 'create-accesskey', '--home', home, '--json'], { encoding: 'utf8' }).stdout) as { AccessKeyId: string; AccessKeySecret: string };
-  sas = popClient(url, key.AccessKeyId, key.AccessKeySecret);
+  server = await startLocalAgentServer({ VIGIL_BASELINE_POLICY_DIRS: join(work, 'rules') });
+  home = server.home;
+  const key = server.createKey();
+  sas = popClient(server.url, key.AccessKeyId, key.AccessKeySecret);
 }, 90_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(home, { recursive: true, force: true });
+  await server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -3,22 +3,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callAction } from '../../api/client.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
+import type { WebshellView } from '../../../../src/domain/leaks/webshell-service.js';
 
-/** One row of DescribeWebshellList (src/actions/leaks.ts). */
-export interface WebshellItem {
-  Id: string;
-  Uuid: string;
-  FilePath: string;
-  Sha256: string;
-  Rule: string;
-  Confidence: string;
-  Level: string;
-  Message: string;
-  Evidence: string;
-  Trigger: string;
-  FirstSeenTime: number;
-  LastSeenTime: number;
-}
+/** One row of DescribeWebshellList: the server's own view type (type-only import, erased from the bundle). */
+export type WebshellItem = WebshellView;
 
 const PAGE_SIZE = 20;
 const CONFIDENCE_COLOR: Record<string, string> = { high: 'red', medium: 'orange', low: 'default' };
