@@ -5,7 +5,7 @@ import { splitList } from '../domain/assets/sql-helpers.js';
 import { FIX_STATUS, STATUS, type WarningView } from '../domain/baseline/baseline-service.js';
 import { BASELINE_FIX_TASK, BASELINE_SCAN_TASK, type BaselineFixOutcome } from '../domain/baseline/baseline-types.js';
 import type { InstanceView } from '../domain/assets/asset-types.js';
-import { openVulCounts } from '../domain/baseline/exposure-vulns.js';
+import { openVulCounts } from '../domain/vulns/open-vul-counts.js';
 
 const Str = (max = 256) => Type.Optional(Type.String({ maxLength: max }));
 const Page = { CurrentPage: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), PageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) };

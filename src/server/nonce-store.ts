@@ -3,20 +3,38 @@ import { randomInt } from 'node:crypto';
 const INITIAL_CAPACITY = 1 << 14;
 const MAX_LOAD = 0.6;
 
-/** 32-bit mix of `a`, a separator and `b` (murmur-style), seeded per process. */
-function hashPair(a: string, b: string, seed: number): number {
-  let h = (seed ^ (a.length * 31 + b.length)) | 0;
-  for (let i = 0; i < a.length; i++) {
-    h = Math.imul(h ^ a.charCodeAt(i), 0x5bd1e995);
-    h ^= h >>> 15;
-  }
-  h = Math.imul(h ^ 0xffff, 0x5bd1e995);
-  for (let i = 0; i < b.length; i++) {
-    h = Math.imul(h ^ b.charCodeAt(i), 0x5bd1e995);
-    h ^= h >>> 15;
-  }
+/** Both 32-bit lanes of the fingerprint, written by `fingerprint` (no allocation per call). */
+const lanes = new Uint32Array(2);
+
+function mix(h: number, c: number): number {
+  h = Math.imul(h ^ c, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
+function finish(h: number): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Two independently seeded murmur-style hashes of `a`, a separator and `b`, in one pass. */
+function fingerprint(a: string, b: string, seed0: number, seed1: number): void {
+  const len = a.length * 31 + b.length;
+  let h0 = (seed0 ^ len) | 0;
+  let h1 = (seed1 ^ len) | 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    h0 = mix(h0, c);
+    h1 = mix(h1, c);
+  }
+  h0 = mix(h0, 0xffff);
+  h1 = mix(h1, 0xffff);
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    h0 = mix(h0, c);
+    h1 = mix(h1, c);
+  }
+  lanes[0] = finish(h0);
+  lanes[1] = finish(h1);
 }
 
 /**
@@ -61,8 +79,9 @@ export class NonceStore {
   use(accessKeyId: string, nonce: string, now = Date.now()): 'ok' | 'used' | 'full' {
     const nowSec = this.relSec(now);
     this.expireCounts(nowSec);
-    const h = hashPair(accessKeyId, nonce, this.seeds[0]);
-    let l = hashPair(accessKeyId, nonce, this.seeds[1]);
+    fingerprint(accessKeyId, nonce, this.seeds[0], this.seeds[1]);
+    const h = lanes[0] as number;
+    let l = lanes[1] as number;
     if (h === 0 && l === 0) l = 1; // (0, 0) marks an empty slot
     const mask = this.capacity - 1;
     let i = h & mask;

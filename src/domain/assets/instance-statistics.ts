@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { OPEN_STATUSES } from '../vulns/vul-status.js';
+import { openVulCounts } from '../vulns/open-vul-counts.js';
 
 /** Per-host risk counts behind DescribeInstanceStatistics, read from the vuln, baseline and alert tables. */
 export interface InstanceStats {
@@ -41,20 +41,11 @@ export async function instanceStatistics(db: Kysely<Database>, accountId: string
     ordered.map((uuid) => [uuid, { uuid, vul: 0, cve: 0, cveAsap: 0, health: 0, weakPw: 0, suspicious: 0, serious: 0, suspect: 0, remind: 0, trojan: 0, account: 0 }]),
   );
 
-  const vul = await db
-    .selectFrom('vul_findings')
-    .select(['uuid', 'necessity', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('account_id', '=', accountId)
-    .where('uuid', 'in', ordered)
-    .where('status', 'in', [...OPEN_STATUSES])
-    .groupBy(['uuid', 'necessity'])
-    .execute();
-  for (const r of vul) {
-    const n = Number(r.n);
-    bump(out, r.uuid, (s) => {
-      s.vul += n;
-      s.cve += n;
-      if (r.necessity === 'asap') s.cveAsap += n;
+  for (const [uuid, c] of await openVulCounts(db, accountId, ordered)) {
+    bump(out, uuid, (s) => {
+      s.vul += c.asap + c.later + c.nntf;
+      s.cve += c.asap + c.later + c.nntf;
+      s.cveAsap += c.asap;
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import { OPEN_STATUSES } from '../vulns/vul-status.js';
+import { OPEN_STATUSES } from './vul-status.js';
 
 export interface HostVulCounts {
   asap: number;
@@ -8,7 +8,7 @@ export interface HostVulCounts {
   nntf: number;
 }
 
-/** Open vulnerability findings per host, by urgency (asap / later / nntf), for exposure views. */
+/** Open vulnerability findings per host, by urgency (asap / later / nntf): exposure views and instance statistics. */
 export async function openVulCounts(db: Kysely<Database>, accountId: string, uuids: readonly string[]): Promise<Map<string, HostVulCounts>> {
   const out = new Map<string, HostVulCounts>();
   if (uuids.length === 0) return out;
