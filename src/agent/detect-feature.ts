@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
 import { findStratumUrls, isMinerName } from '../engines/mining/iocs.js';
-import { analyzeArgvCached, detectReverseShells, type ReverseShellFinding } from '../engines/revshell/index.js';
+import { analyzeArgvCached, detectReverseShells, memoScriptAnalysis, type ReverseShellFinding } from '../engines/revshell/index.js';
 import { isInterpreter, isRelayTool, isShell, isWatchedCommand, shellReadsStdin } from '../engines/revshell/process-roles.js';
 import { watchExecEvents, type ExecEvent } from '../host/procfs/exec-events.js';
 import { IncrementalProcReader, type SeedKind } from '../host/procfs/incremental-snapshot.js';
+import { readProcessScript } from '../host/procfs/read-script.js';
 import type { IncrementalSnapshot, ProcessInfo, ProcessSnapshot } from '../host/procfs/snapshot-types.js';
 import { MinerEvidence } from './miner-evidence.js';
 import { minerPersistence, registerMinerCleanupTask } from './miner-persistence.js';
@@ -157,11 +158,13 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   // What can be part of a reverse shell or a miner has its fd table re-read on every pass. A shell
   // that reads commands from stdin, or a relay tool, brings its family (the interpreter or relay
   // feeding it, the other stages of its pipeline); a `sh -c` shell can only be class 1 on its own
-  // fds or class 2 through a relay tool, which is a seed itself.
+  // fds or class 2 through a relay tool, which is a seed itself. A new interpreter is watched for
+  // its first minute (a command-loop script connects right away); older ones by the rolling refresh.
   const classify = (p: ProcessInfo): SeedKind => {
     if (isShell(p)) return shellReadsStdin(p.cmdline) ? 'family' : 'self';
     if (isRelayTool(p)) return 'family';
     if (analyzeArgvCached(p.cmdline).verdict === 'reverse-shell') return 'family';
+    if (isInterpreter(p)) return 'young';
     if (isMinerName(p.comm, iocs) !== null || (p.cmdline.length > 1 && findStratumUrls(p.cmdline.join(' '), iocs, 1).length > 0)) return 'self';
     return null;
   };
@@ -182,6 +185,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   });
   const evidence = new MinerEvidence({ busyCores: BUSY_CORES, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
+  const analyzeScript = memoScriptAnalysis(readProcessScript);
   let running = false;
   let lastEngineRun = 0;
   let again: 'full' | 'light' | null = null;
@@ -212,7 +216,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     const extra = evidence.collect(snap);
     // Only a process busy now can have been busy for the whole window.
     const samples = snap.cpuSamples.filter((c) => (snap.recentCores.get(c.pid) ?? 0) >= BUSY_CORES);
-    const alerts = detectReverseShells(snap, { selfPid: process.pid }).map((f) => revshellAlert(f, snap));
+    const alerts = detectReverseShells(snap, { selfPid: process.pid, analyzeScript }).map((f) => revshellAlert(f, snap));
     // Each engine is one synchronous stretch: let the loop breathe between them.
     await yieldLoop();
     if (stopped) return;

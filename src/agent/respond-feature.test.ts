@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blockAddress, killProcesses, quarantineFile, restoreFile } from './respond-feature.js';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const dirs: string[] = [];
 const kids: number[] = [];
@@ -73,11 +74,28 @@ describe('kill_process', () => {
     const exited = new Promise((r) => p.once('exit', r));
     const st = startTime(p.pid);
     await expect(killProcesses({ pid: p.pid, startTime: st + 1 })).rejects.toThrow(/another process/);
+    await sleep(200);
     const r = await killProcesses({ pid: p.pid, startTime: st });
-    expect(r.killed).toEqual([p.pid]);
+    expect(r.killed[0]).toBe(p.pid);
+    // `sleep 600`, its child, is killed with it.
+    expect(r.killed).toHaveLength(2);
     expect(r.groups).toEqual([p.pid]);
     await exited;
     await expect(killProcesses({ pid: p.pid, startTime: st })).rejects.toThrow(/no longer running/);
+  });
+
+  it('kills what runs below the process even in another session (a nested `sh -i` that setsid left the group)', async () => {
+    // Not detached: the shell shares this test's process group, which must not be killed.
+    const p = spawn('sh', ['-c', 'setsid sleep 600 & wait'], { stdio: 'ignore' });
+    if (p.pid === undefined) throw new Error('no pid');
+    kids.push(p.pid);
+    await sleep(300);
+    const r = await killProcesses({ pid: p.pid, startTime: startTime(p.pid) });
+    const sleeper = r.killed.find((k) => k !== p.pid);
+    expect(sleeper).toBeDefined();
+    // The shell's group is this test's (left alone); the sleeper leads its own.
+    expect(r.groups).toEqual([sleeper]);
+    expect(existsSync(`/proc/${sleeper}`) && !readFileSync(`/proc/${sleeper}/stat`, 'utf8').includes(') Z ')).toBe(false);
   });
 
   it('refuses init and the agent itself', async () => {

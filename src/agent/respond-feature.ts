@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, createReadStream, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RESPONSE_TASK } from '../domain/alerts/alert-types.js';
@@ -54,6 +54,37 @@ function readStat(procRoot: string, pid: number): Stat | null {
   return { state: rest[0] ?? '', ppid: Number(rest[1]), pgid: Number(rest[2]), startTime: Number(rest[19]), comm: text.slice(open + 1, close) };
 }
 
+/** Every process below `roots` (children, their children …), read before anything is killed: orphans move to init. */
+function descendantsOf(procRoot: string, roots: ReadonlySet<number>): Array<{ pid: number; st: Stat }> {
+  const children = new Map<number, Array<{ pid: number; st: Stat }>>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(procRoot);
+  } catch {
+    return [];
+  }
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    const st = readStat(procRoot, Number(n));
+    if (!st) continue;
+    const l = children.get(st.ppid);
+    if (l) l.push({ pid: Number(n), st });
+    else children.set(st.ppid, [{ pid: Number(n), st }]);
+  }
+  const out: Array<{ pid: number; st: Stat }> = [];
+  const seen = new Set(roots);
+  const queue = [...roots];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift() as number) ?? []) {
+      if (seen.has(c.pid)) continue;
+      seen.add(c.pid);
+      out.push(c);
+      queue.push(c.pid);
+    }
+  }
+  return out;
+}
+
 function alive(procRoot: string, pid: number, startTime: number): boolean {
   const s = readStat(procRoot, pid);
   return s !== null && s.startTime === startTime && s.state !== 'Z' && s.state !== 'X';
@@ -63,7 +94,10 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
 }
 
-/** Kills the shell (and the relay holding the socket) after checking each is still the process the alert saw. */
+/**
+ * Kills the shell (and the relay holding the socket) after checking each is still the process the
+ * alert saw, and everything running below them (the attacker's commands, a nested `sh -i`).
+ */
 export async function killProcesses(params: unknown, procRoot = '/proc'): Promise<{ killed: number[]; groups: number[] }> {
   const p = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
   const pid = num(p.pid);
@@ -96,6 +130,11 @@ export async function killProcesses(params: unknown, procRoot = '/proc'): Promis
     live.push({ pid: t.pid, st });
   }
   const pids = new Set(live.map((l) => l.pid));
+  for (const d of descendantsOf(procRoot, pids)) {
+    if (d.pid <= 1 || d.pid === process.pid || d.pid === process.ppid) continue;
+    live.push(d);
+    pids.add(d.pid);
+  }
   const groups = new Set<number>();
   for (const l of live) {
     const g = l.st.pgid;
@@ -114,6 +153,7 @@ export async function killProcesses(params: unknown, procRoot = '/proc'): Promis
   }
   for (const l of live) {
     try {
+      if (readStat(procRoot, l.pid)?.startTime !== l.st.startTime) continue;
       process.kill(l.pid, 'SIGKILL');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;

@@ -11,22 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAgentServer, type LocalAgentServer } from '../helpers/local-agent-server.js';
+import { handleAlert, operationResult, type SuspEvent } from '../helpers/sas-alerts.js';
 import { popClient } from '../helpers/sdk.js';
 
 if (!existsSync('dist/cli/main.js')) throw new Error('dist/cli/main.js is missing: run `npm run build:server` first');
 
-interface SuspEvent {
-  Id: number;
-  Level: string;
-  EventStatus: number;
-  Count: number;
-  RuleId: string;
-  OperateErrorCode: string;
-  OperateMsg: string;
-  SupportOperateCode: string;
-  DetailsJson: string;
-  Details: Array<{ NameDisplay: string; Value: string }>;
-}
 interface Details {
   pid: number;
   processChain: Array<{ pid: number; comm: string; cmdline: string[] }>;
@@ -85,22 +74,8 @@ async function alertForPort(): Promise<SuspEvent | undefined> {
   return r.SuspEvents.find((e) => (JSON.parse(e.DetailsJson) as Partial<Details>).peer?.remotePort === port);
 }
 
-async function handle(id: number, code: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const r = (await sas.request('HandleSecurityEvents', { OperationCode: code, SecurityEventIds: [String(id)], ...extra }, { method: 'POST' })) as {
-    HandleSecurityEventsResponse: { TaskId: number };
-  };
-  return r.HandleSecurityEventsResponse.TaskId;
-}
-
-async function finished(taskId: number, id: number): Promise<string> {
-  return until('operation result', async () => {
-    const r = (await sas.request('DescribeSecurityEventOperationStatus', { TaskId: taskId, SecurityEventIds: [String(id)] }, { method: 'POST' })) as {
-      SecurityEventOperationStatusResponse: { TaskStatus: string };
-    };
-    const s = r.SecurityEventOperationStatusResponse.TaskStatus;
-    return s === 'Processing' ? undefined : s;
-  });
-}
+const handle = (id: number, code: string, extra: Record<string, unknown> = {}): Promise<number> => handleAlert(sas, id, code, extra);
+const finished = (taskId: number, id: number): Promise<string> => operationResult(sas, taskId, id);
 
 beforeAll(async () => {
   listener = createServer((s) => {

@@ -5,87 +5,27 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detectReverseShells, type ReverseShellFinding } from '../../src/engines/revshell/index.js';
-import { listPids, readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
-import { parseProcStat } from '../../src/host/procfs/parse-proc.js';
+import { detectReverseShells, memoScriptAnalysis, type ReverseShellFinding } from '../../src/engines/revshell/index.js';
+import { readProcessScript } from '../../src/host/procfs/read-script.js';
+import { readProcessSnapshot } from '../../src/host/procfs/read-snapshot.js';
 import type { ProcessInfo, ProcessSnapshot } from '../../src/host/procfs/snapshot-types.js';
-
-function which(bin: string): string | null {
-  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
+import { PYTHON, runnableExamples, which } from '../helpers/revshell-examples.js';
+import { closeListener, killTree, startListener, type Listener } from '../helpers/loopback-listener.js';
 
 const NC = which('nc');
 const SOCAT = which('socat');
 const PERL = which('perl');
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : which('python3');
 const SSHD = existsSync('/usr/sbin/sshd') && which('ssh') && which('ssh-keygen') ? '/usr/sbin/sshd' : null;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Listener {
-  port: number;
-  server: Server;
-  conns: Socket[];
-  received: () => string;
-  send: (text: string) => void;
-}
-
-async function startListener(): Promise<Listener> {
-  const conns: Socket[] = [];
-  let data = '';
-  const server = createServer((s) => {
-    conns.push(s);
-    s.on('data', (b) => {
-      data += b.toString('utf8');
-    });
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('listener has no port');
-  return {
-    port: addr.port,
-    server,
-    conns,
-    received: () => data,
-    send: (text) => {
-      for (const c of conns) c.write(text);
-    },
-  };
-}
-
-/** Pids whose ppid chain leads to `root`, from /proc. */
-function descendants(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const pid of listPids()) {
-    try {
-      const st = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      if (st) parent.set(pid, st.ppid);
-    } catch {
-      // exited while listing
-    }
-  }
-  const out: number[] = [];
-  for (const pid of parent.keys()) {
-    let cur: number | undefined = pid;
-    for (let i = 0; i < 64 && cur !== undefined && cur > 1; i++) {
-      cur = parent.get(cur);
-      if (cur === root) {
-        out.push(pid);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 const started: number[] = [];
 const tempDirs: string[] = [];
+const extraListeners: Listener[] = [];
 let listener: Listener | null = null;
 
 function launch(argv: string[]): number {
@@ -103,34 +43,14 @@ function launchChild(argv: string[], stdin: 'ignore' | 'pipe'): ChildProcess {
   return child;
 }
 
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
 beforeEach(async () => {
   listener = await startListener();
 });
 
 afterEach(async () => {
-  for (const root of started.splice(0)) {
-    const tree = descendants(root);
-    try {
-      process.kill(-root, 'SIGKILL');
-    } catch {
-      // group already gone
-    }
-    kill(root);
-    for (const pid of tree) kill(pid);
-  }
-  if (listener) {
-    for (const c of listener.conns) c.destroy();
-    await new Promise<void>((resolve) => listener?.server.close(() => resolve()));
-    listener = null;
-  }
+  for (const root of started.splice(0)) killTree(root);
+  for (const l of [listener, ...extraListeners.splice(0)]) if (l) await closeListener(l);
+  listener = null;
   for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -150,9 +70,12 @@ function inTree(s: ProcessSnapshot, root: number): ProcessInfo[] {
   });
 }
 
+/** Script files read through /proc, as the agent reads them. */
+const analyzeScript = memoScriptAnalysis(readProcessScript);
+
 function findingsFor(s: ProcessSnapshot, root: number): ReverseShellFinding[] {
   const tree = new Set(inTree(s, root).map((p) => p.pid));
-  return detectReverseShells(s, { selfPid: process.pid }).filter((f) => tree.has(f.pid));
+  return detectReverseShells(s, { selfPid: process.pid, analyzeScript }).filter((f) => tree.has(f.pid));
 }
 
 /** Poll real snapshots until `ready` holds (bounded), then return that snapshot. */
@@ -287,6 +210,46 @@ describe('live reverse shells on loopback', () => {
     expect(f[0]).toMatchObject({ level: 'serious', pid: shell?.pid, holderPid: root });
     expect(f[0]?.peer?.remotePort).toBe(l.port);
     await expectShellAnswers(l, 'C3Y');
+  });
+});
+
+const examples = runnableExamples();
+
+describe('every seed example this machine can run', () => {
+  it('runs all of them (none skipped for a missing package the test setup installs)', () => {
+    expect(examples.skipped).toEqual([]);
+  });
+
+  it.each(examples.runnable.map((e) => [e.name, e] as const))('%s', async (_name, ex) => {
+    const l = listener as Listener;
+    if (ex.tls) {
+      await closeListener(l);
+      listener = await startListener(true);
+    }
+    const cmdL = listener as Listener;
+    const outL = await startListener();
+    extraListeners.push(outL);
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-revshell-ex-'));
+    tempDirs.push(dir);
+    const root = launch(ex.argv({ port: cmdL.port, port2: outL.port, dir }));
+    await waitFor(() => cmdL.conns.length > 0, `${ex.name}: connection`);
+    const hasClass = (x: ProcessSnapshot): boolean => findingsFor(x, root).some((f) => f.class === ex.class);
+    const s = await waitFor(hasClass, `${ex.name}: class-${ex.class} finding`);
+    const f = findingsFor(s, root).find((x) => x.class === ex.class) as ReverseShellFinding;
+    expect(f.peer?.remoteAddress).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    expect([cmdL.port, outL.port]).toContain(f.peer?.remotePort);
+    // One alert per attack: a relay's parent `sh -c` and nested shells are in the chain, not extra findings.
+    expect(findingsFor(s, root).filter((x) => x.class === ex.class)).toHaveLength(1);
+    await expectShellAnswers(ex.answersOn2 ? { ...cmdL, received: outL.received } : cmdL, `EX${ex.class}`);
+    if (ex.keepShell) {
+      cmdL.send(`${ex.keepShell}\n`);
+      const running = await waitFor((x) => findingsFor(x, root).some((y) => y.class === ex.class && y.level === 'serious' && y.pid !== root), `${ex.name}: shell running a command`);
+      const withShell = findingsFor(running, root).find((y) => y.class === ex.class && y.level === 'serious');
+      expect(running.processes.find((p) => p.pid === withShell?.pid)?.comm).toMatch(/^(sh|bash|dash)$/);
+      expect(withShell?.holderPid).toBe(root);
+    } else {
+      expect(f.level).toBe('serious');
+    }
   });
 });
 

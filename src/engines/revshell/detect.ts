@@ -2,7 +2,8 @@ import type { ProcessInfo, ProcessSnapshot } from '../../host/procfs/snapshot-ty
 import { analyzeArgvCached as analyze } from './command-line.js';
 import { FdGraph, type RelayPath, type RemoteSocket } from './fd-graph.js';
 import type { DetectOptions, PeerRef, ProcessRef, RelayHop, ReverseShellFinding } from './finding-types.js';
-import { isInterpreter, isRelayTool, isShell, isTerminalService, shellReadsStdin } from './process-roles.js';
+import { isInterpreter, isRelayTool, isShell, isTerminalService, processNames, shellReadsStdin } from './process-roles.js';
+import { scriptOperand } from './script-program.js';
 
 const MAX_CMDLINE_IN_FINDING = 32;
 
@@ -29,7 +30,8 @@ function cmd(p: ProcessInfo): string {
  * Class 1: a shell whose stdio is a network socket with a peer.
  * Class 2: a shell whose stdin and stdout both reach, through pipes/FIFOs/ptys/socketpairs, a
  *   process holding such a socket (nc, socat, openssl, telnet, python pty …).
- * Class 3: an interpreter holding such a socket that runs a shell, or whose command line is a
+ * Class 3: an interpreter holding such a socket that feeds a shell, whose script file is a network
+ *   command loop (with `analyzeScript`), or whose command line is a
  *   reverse-shell program.
  * Plus `revshell.cmdline` for any other running process whose command line is a reverse shell.
  */
@@ -140,22 +142,46 @@ export function detectReverseShells(snapshot: ProcessSnapshot, options: DetectOp
     }
     // A server that accepted the connection and runs a command is ordinary; an outbound client
     // that runs shells is how script reverse shells look — but so is npm running `sh -c` scripts
-    // while it downloads. The shell must be driven by the interpreter: it reads commands from its
-    // stdin, and that stdin is fed by the interpreter (pipe, pty or socketpair) that holds the socket.
+    // while it downloads. So the shell must be driven by the interpreter (it reads commands from
+    // its stdin, fed by the interpreter that holds the socket), or the interpreter's script file
+    // must be a command loop (connects, reads from the connection, runs what it read).
     if (graph.holdsListener(p) || sock.inbound) continue;
     const kidFed = shellKids.find((k) => shellReadsStdin(k.cmdline) && graph.findRelay(k, 0, 1, isBarrier)?.holder.pid === p.pid);
-    if (!kidFed) continue;
+    if (kidFed) {
+      report({
+        ruleId: 'revshell.interpreter-shell',
+        class: 3,
+        level: 'serious',
+        pid: kidFed.pid,
+        processChain: chainOf(kidFed),
+        fds: stdioOf(kidFed),
+        peer: peerOf(sock),
+        holderPid: p.pid,
+        via: [],
+        evidence: `${p.comm} (pid ${p.pid}) holds outbound ${describePeer(sock)} and feeds the stdin of shell ${kidFed.comm} (pid ${kidFed.pid}): ${cmd(kidFed)}`,
+      });
+      continue;
+    }
+    const script = options.analyzeScript ? scriptOperand(p.cmdline, processNames(p)) : null;
+    const program = script !== null ? (options.analyzeScript?.(p, script) ?? null) : null;
+    if (program === null || !program.commandLoop) continue;
+    // Without a shell running, only an explicit socket API is enough (not any `connect(` near "socket").
+    if (!kid && !program.features.includes('script-opens-socket')) continue;
+    // With a shell running a received command it is certain; between commands only the program says so.
+    const target = kid ?? p;
     report({
-      ruleId: 'revshell.interpreter-shell',
+      ruleId: 'revshell.interpreter-script',
       class: 3,
-      level: 'serious',
-      pid: kidFed.pid,
-      processChain: chainOf(kidFed),
-      fds: stdioOf(kidFed),
+      level: kid ? 'serious' : 'suspicious',
+      pid: target.pid,
+      processChain: chainOf(target),
+      fds: stdioOf(target),
       peer: peerOf(sock),
       holderPid: p.pid,
       via: [],
-      evidence: `${p.comm} (pid ${p.pid}) holds outbound ${describePeer(sock)} and feeds the stdin of shell ${kidFed.comm} (pid ${kidFed.pid}): ${cmd(kidFed)}`,
+      evidence:
+        `${p.comm} (pid ${p.pid}) holds outbound ${describePeer(sock)}; its script ${script} is a network command loop [${program.features.join(', ')}]` +
+        (kid ? ` and runs shell ${kid.comm} (pid ${kid.pid}): ${cmd(kid)}` : ''),
     });
   }
 

@@ -1,4 +1,5 @@
-import type { InetProto } from '../../host/procfs/snapshot-types.js';
+import type { InetProto, ProcessInfo } from '../../host/procfs/snapshot-types.js';
+import type { ScriptProgramAnalysis } from './script-program.js';
 
 export type ReverseShellClass = 1 | 2 | 3;
 export type ReverseShellLevel = 'serious' | 'suspicious';
@@ -12,6 +13,8 @@ export type ReverseShellRuleId =
   | 'revshell.interpreter-shell'
   /** Class 3: interpreter holding a network socket whose command line is a reverse-shell program. */
   | 'revshell.interpreter-cmdline'
+  /** Class 3: interpreter holding an outbound connection whose script file is a network command loop. */
+  | 'revshell.interpreter-script'
   /** Any class: a running process whose command line is a reverse shell, topology not (yet) confirmed. */
   | 'revshell.cmdline';
 
@@ -64,4 +67,11 @@ export interface DetectOptions {
   maxHops?: number;
   /** Ancestors listed in processChain (default 8). */
   maxChain?: number;
+  /**
+   * Analysis of the script file `path` that interpreter `p` runs, or null when it cannot be read:
+   * `memoScriptAnalysis(reader)`, the host adapter's reader going through /proc/<pid>/root or
+   * /proc/<pid>/cwd. Called only for interpreters holding an outbound connection that run a shell
+   * or nothing else gave away; without it, script files are not analysed.
+   */
+  analyzeScript?: (p: ProcessInfo, path: string) => ScriptProgramAnalysis | null;
 }

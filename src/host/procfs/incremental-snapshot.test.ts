@@ -39,6 +39,19 @@ describe('IncrementalProcReader on the real /proc', () => {
     expect(b.pass.metadataReads).toBeLessThan(5);
   });
 
+  it('reads a `young` seed\'s fds on every pass while it is young, and leaves it to the refresh after', async () => {
+    const child = start('sleep', ['30']);
+    await sleep(300);
+    const young = new IncrementalProcReader({ seed: (p) => (p.pid === child.pid ? 'young' : null), youngMs: 0, youngSeedMs: 60_000, refreshMs: 600_000 });
+    const b = await young.read();
+    // Young enough: a seed, so its fds are read at once (its stdin is a socketpair).
+    expect(find(b.processes, child.pid)?.fds.some((f) => f.fd === 0 && f.kind === 'socket')).toBe(true);
+    const old = new IncrementalProcReader({ seed: (p) => (p.pid === child.pid ? 'young' : null), youngMs: 0, youngSeedMs: 100, refreshMs: 600_000 });
+    const c = await old.read();
+    // Older than youngSeedMs: not a seed, so a new program's fds wait for the refresh.
+    expect(find(c.processes, child.pid)?.fds).toEqual([]);
+  });
+
   it('re-reads a process after its exec, spots a reused identity and drops exited processes', async () => {
     const sh = start('sh', ['-c', 'read x; exec sleep 30']);
     await sleep(300);

@@ -44,6 +44,8 @@ export interface IncrementalReaderOptions {
   isWantedSocket?: (s: InetSocket) => boolean;
   /** Processes younger than this are re-read on every pass (default 3 s). */
   youngMs?: number;
+  /** How long a `young` seed stays a seed after it starts (default 60 s). */
+  youngSeedMs?: number;
   /** Every other fd table and metadata is re-read at least this often (default 30 s). */
   refreshMs?: number;
   /** Longest stretch of synchronous work before yielding (default 2 ms). */
@@ -83,7 +85,8 @@ interface Entry {
   seenPass: number;
 }
 
-export type SeedKind = 'self' | 'family' | null;
+/** `young`: like `self`, but only while the process is younger than `youngSeedMs` (e.g. interpreters). */
+export type SeedKind = 'self' | 'family' | 'young' | null;
 
 export class IncrementalProcReader {
   private readonly o: Required<Omit<IncrementalReaderOptions, 'seed' | 'now' | 'isWantedSocket'>> & Pick<IncrementalReaderOptions, 'seed' | 'isWantedSocket'>;
@@ -107,6 +110,7 @@ export class IncrementalProcReader {
       maxCmdlineBytes: options.maxCmdlineBytes ?? 65536,
       maxNetNamespaces: options.maxNetNamespaces ?? 64,
       youngMs: options.youngMs ?? 3_000,
+      youngSeedMs: options.youngSeedMs ?? 60_000,
       refreshMs: options.refreshMs ?? 30_000,
       chunkMs: options.chunkMs ?? 2,
       busyCores: options.busyCores ?? 0.5,
@@ -174,11 +178,11 @@ export class IncrementalProcReader {
       const skipStat =
         cached !== undefined &&
         !this.execs.has(pid) &&
-        (light || (now - cached.lastTickMs < this.o.statEveryMs && now < cached.refreshDueMs && !this.o.seed?.(cached.info)));
+        (light || (now - cached.lastTickMs < this.o.statEveryMs && now < cached.refreshDueMs && this.seedOf(cached, uptimeTicks) === null));
       if (skipStat) {
         cached.seenPass = pass;
         stats.processes++;
-        if (this.isYoung(cached, uptimeTicks) && this.o.seed?.(cached.info)) wantFds.add(pid);
+        if (this.isYoung(cached, uptimeTicks) && this.seedOf(cached, uptimeTicks) !== null) wantFds.add(pid);
         continue;
       }
       await maybeYield();
@@ -221,7 +225,7 @@ export class IncrementalProcReader {
         this.entries.set(pid, e);
         changed.add(pid);
         // New programs that are not seeds wait for their family, a socket search or the refresh.
-        if (prev || !this.o.seed || this.o.seed(e.info) !== null) wantFds.add(pid);
+        if (prev || !this.o.seed || this.seedOf(e, uptimeTicks) !== null) wantFds.add(pid);
       }
       e.seenPass = pass;
       e.pgrp = st.pgrp;
@@ -239,13 +243,13 @@ export class IncrementalProcReader {
         while (e.samples.length > 0 && now - (e.samples[0] as ProcessCpuSample).timeMs > this.o.cpuWindowMs) e.samples.shift();
       }
       stats.processes++;
-      if (this.isYoung(e, uptimeTicks) && (!this.o.seed || this.o.seed(e.info) !== null)) wantFds.add(pid);
+      if (this.isYoung(e, uptimeTicks) && (!this.o.seed || this.seedOf(e, uptimeTicks) !== null)) wantFds.add(pid);
       if ((e.cores ?? 0) >= this.o.busyCores) wantFds.add(pid);
     }
     for (const [pid, e] of this.entries) if (e.seenPass !== pass) this.entries.delete(pid);
 
     // Phase 2: fd tables of what can matter.
-    this.addFamilies(wantFds, light ? changed : null);
+    this.addFamilies(wantFds, light ? changed : null, uptimeTicks);
     const readWanted = async (pidsToRead: Iterable<number>): Promise<void> => {
       for (const pid of pidsToRead) {
         const e = this.entries.get(pid);
@@ -310,8 +314,14 @@ export class IncrementalProcReader {
     };
   }
 
-  private isYoung(e: Entry, uptimeTicks: number): boolean {
-    return (uptimeTicks - e.info.startTime) * (1000 / this.o.ticksPerSecond) < this.o.youngMs;
+  private isYoung(e: Entry, uptimeTicks: number, ms = this.o.youngMs): boolean {
+    return (uptimeTicks - e.info.startTime) * (1000 / this.o.ticksPerSecond) < ms;
+  }
+
+  /** The caller's seed kind, with `young` seeds dropped once older than `youngSeedMs`. */
+  private seedOf(e: Entry, uptimeTicks: number): SeedKind {
+    const kind = this.o.seed?.(e.info) ?? null;
+    return kind === 'young' && !this.isYoung(e, uptimeTicks, this.o.youngSeedMs) ? null : kind;
   }
 
   private readMetadata(pid: number, comm: string, startTime: number, ppid: number): { info: ProcessInfo; netns: string | null } | null {
@@ -380,9 +390,8 @@ export class IncrementalProcReader {
   }
 
   /** Seeds (only those in `only` when given), and their parent, children, siblings and process group (bounded). */
-  private addFamilies(want: Set<number>, only: ReadonlySet<number> | null): void {
-    const seed = this.o.seed;
-    if (!seed) return;
+  private addFamilies(want: Set<number>, only: ReadonlySet<number> | null, uptimeTicks: number): void {
+    if (!this.o.seed) return;
     const children = new Map<number, number[]>();
     const groups = new Map<string, number[]>();
     const add = <K>(m: Map<K, number[]>, k: K, pid: number): void => {
@@ -401,10 +410,10 @@ export class IncrementalProcReader {
     };
     for (const [pid, e] of this.entries) {
       if (pid === this.o.selfPid || (only !== null && !only.has(pid))) continue;
-      const kind = seed(e.info);
+      const kind = this.seedOf(e, uptimeTicks);
       if (kind === null) continue;
       want.add(pid);
-      if (kind === 'self') continue;
+      if (kind !== 'family') continue;
       addAll(children.get(pid));
       if (e.info.ppid > 1 && e.info.ppid !== this.o.selfPid) want.add(e.info.ppid);
       // Relays start from a stdin that another process can feed: with /dev/null, a terminal or a

@@ -1,5 +1,6 @@
 /** Reverse shells running right now: one /proc snapshot through the revshell engine. */
-import { detectReverseShells, type ReverseShellFinding } from '../../engines/revshell/index.js';
+import { detectReverseShells, memoScriptAnalysis, type ReverseShellFinding } from '../../engines/revshell/index.js';
+import { readProcessScript } from '../../host/procfs/read-script.js';
 import { readProcessSnapshot } from '../../host/procfs/read-snapshot.js';
 import { findingId } from '../finding-id.js';
 import type { PartRunner } from '../part-types.js';
@@ -34,7 +35,7 @@ export function revshellPart(): PartRunner {
   return async (ctx) => {
     ctx.progress('reading /proc');
     const snapshot = readProcessSnapshot({ selfPid: process.pid });
-    const findings = detectReverseShells(snapshot).map(describe);
+    const findings = detectReverseShells(snapshot, { analyzeScript: memoScriptAnalysis(readProcessScript) }).map(describe);
     return {
       findings,
       stats: {
