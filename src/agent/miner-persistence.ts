@@ -6,74 +6,18 @@
  * reported step by step (a failed step does not hide the others).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RESPONSE_TASK } from '../domain/alerts/alert-types.js';
 import { cleanupPlan, findPersistence, type CleanupStep, type MinerIocs, type PersistenceFinding } from '../engines/mining/index.js';
-import type { HostTextFile, PersistenceSnapshot } from '../engines/traces/trace-snapshot.js';
+import { collectPersistenceFiles } from '../host/traces/persistence-files.js';
 import { registerTask } from './task-handlers.js';
 
 export const MINER_CLEANUP_TASK = RESPONSE_TASK.cleanPersistence;
 
-const MAX_FILES_PER_DIR = 256;
-const MAX_LINES = 2000;
-const MAX_BYTES = 256 * 1024;
-
-function textFile(root: string, path: string): HostTextFile | null {
-  try {
-    const st = lstatSync(join(root, path));
-    if (!st.isFile() || st.size > MAX_BYTES) return null;
-    const lines = readFileSync(join(root, path), 'utf8').split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    return { path, mtimeMs: st.mtimeMs, lines: lines.slice(0, MAX_LINES), ...(lines.length > MAX_LINES ? { truncated: true } : {}) };
-  } catch {
-    return null;
-  }
-}
-
-function filesIn(root: string, dir: string, keep: (name: string) => boolean = () => true): HostTextFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(join(root, dir)).sort();
-  } catch {
-    return [];
-  }
-  return names
-    .filter(keep)
-    .slice(0, MAX_FILES_PER_DIR)
-    .map((n) => textFile(root, `${dir}/${n}`))
-    .filter((f): f is HostTextFile => f !== null);
-}
-
-/** The persistence places of a host under `root` (default `/`). */
-export function collectPersistence(root = '/'): PersistenceSnapshot {
-  const homes = ['/root', ...filesInDirs(root, '/home')];
-  return {
-    cron: [
-      textFile(root, '/etc/crontab'),
-      ...filesIn(root, '/etc/cron.d'),
-      ...filesIn(root, '/var/spool/cron/crontabs'),
-      ...filesIn(root, '/var/spool/cron', (n) => n !== 'crontabs' && n !== 'atjobs' && n !== 'atspool'),
-    ].filter((f): f is HostTextFile => f !== null),
-    systemdUnits: ['/etc/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'].flatMap((d) => filesIn(root, d, (n) => /\.(service|timer)$/.test(n))),
-    rcScripts: [textFile(root, '/etc/rc.local'), ...filesIn(root, '/etc/init.d')].filter((f): f is HostTextFile => f !== null),
-    authorizedKeys: homes.flatMap((h) => [textFile(root, `${h}/.ssh/authorized_keys`), textFile(root, `${h}/.ssh/authorized_keys2`)]).filter((f): f is HostTextFile => f !== null),
-  };
-}
-
-function filesInDirs(root: string, dir: string): string[] {
-  try {
-    return readdirSync(join(root, dir))
-      .slice(0, MAX_FILES_PER_DIR)
-      .map((n) => `${dir}/${n}`);
-  } catch {
-    return [];
-  }
-}
-
 /** Persistence entries that reference this miner (its exe, pools, stratum URLs) or were added recently. */
 export function minerPersistence(iocs: MinerIocs, minerPaths: string[], pools: string[], root = '/', nowMs = Date.now()): { findings: PersistenceFinding[]; plan: CleanupStep[] } {
-  const findings = findPersistence(collectPersistence(root), iocs, { minerPaths, pools }, { nowMs });
+  const findings = findPersistence(collectPersistenceFiles(root, { maxLines: 2000 }), iocs, { minerPaths, pools }, { nowMs });
   // The one-click plan removes only what names the miner; recent-but-unrelated entries are for review.
   return { findings, plan: cleanupPlan(findings, (f) => f.level === 'serious') };
 }

@@ -7,12 +7,12 @@ import type {
   AccountEntry,
   ChangedFile,
   EnabledUnit,
-  HostTextFile,
   PasswordStatus,
   TempExecutable,
   TraceSnapshot,
 } from '../../engines/traces/trace-snapshot.js';
-import { ownedAmong, readBounded, readTextFile, tryLstat, tryReaddir, walkBounded } from './fs-bounded.js';
+import { ownedAmong, readBounded, tryLstat, tryReaddir, walkBounded } from './fs-bounded.js';
+import { collectPersistenceFiles } from './persistence-files.js';
 import { parseWtmp } from './wtmp.js';
 
 export interface CollectTracesOptions {
@@ -38,8 +38,6 @@ export interface CollectTracesOptions {
 
 const SYSTEM_DIRS = ['/etc', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/lib/systemd', '/usr/lib/systemd'];
 const AUTH_LOGS = ['/var/log/auth.log.1', '/var/log/auth.log', '/var/log/secure.1', '/var/log/secure'];
-const UNIT_DIRS = ['/etc/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
-const UNIT_RE = /\.(service|timer|socket|path)$/;
 
 function classifyPassword(field: string | undefined): PasswordStatus {
   if (field === undefined) return 'no-shadow-entry';
@@ -87,15 +85,6 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
     truncatedSections.push('acceptedLogins');
   }
 
-  // --- cron
-  const cron: HostTextFile[] = [];
-  const cronFiles = ['/etc/crontab', ...tryReaddir(at('/etc/cron.d')).map((n) => `/etc/cron.d/${n}`)];
-  for (const dir of ['/var/spool/cron/crontabs', '/var/spool/cron']) cronFiles.push(...tryReaddir(at(dir)).map((n) => `${dir}/${n}`));
-  for (const f of cronFiles) {
-    const t = readTextFile(at(f), f, maxLines);
-    if (t) cron.push(t);
-  }
-
   // --- accounts
   const accounts: AccountEntry[] = [];
   const shadowStatus = new Map<string, string>();
@@ -123,49 +112,21 @@ export function collectTraces(options: CollectTracesOptions = {}): TraceSnapshot
   }
   shadowStatus.clear();
 
-  // --- authorized_keys
-  const authorizedKeys: HostTextFile[] = [];
-  const homes = new Set(['/root', ...accounts.filter((a) => a.home.startsWith('/')).map((a) => a.home), ...tryReaddir(at('/home')).map((n) => `/home/${n}`)]);
-  for (const h of [...homes].slice(0, 1000)) {
-    for (const name of ['authorized_keys', 'authorized_keys2']) {
-      const p = `${h}/.ssh/${name}`;
-      const t = readTextFile(at(p), p, maxLines);
-      if (t) authorizedKeys.push(t);
-    }
-  }
-
-  // --- services: unit files, enabled units, rc scripts
-  const systemdUnits: HostTextFile[] = [];
+  // --- cron, unit files, rc scripts, authorized_keys (the accounts' homes too)
+  const { cron, systemdUnits, rcScripts, authorizedKeys } = collectPersistenceFiles(root, { maxLines, homes: accounts.map((a) => a.home) });
+  // --- enabled units (links in /etc/systemd/system/*.wants)
   const enabledUnits: EnabledUnit[] = [];
-  const seenUnits = new Set<string>();
-  for (const dir of UNIT_DIRS) {
-    const real = tryLstat(at(dir));
-    if (!real?.isDirectory()) continue;
-    for (const name of tryReaddir(at(dir))) {
-      const p = `${dir}/${name}`;
-      if (UNIT_RE.test(name)) {
-        const t = readTextFile(at(p), p, maxLines);
-        if (t && !seenUnits.has(p)) {
-          seenUnits.add(p);
-          systemdUnits.push(t);
-        }
-      } else if (dir === '/etc/systemd/system' && name.endsWith('.wants')) {
-        for (const link of tryReaddir(at(p))) {
-          let target = '';
-          try {
-            target = readlinkSync(at(`${p}/${link}`));
-          } catch {
-            continue;
-          }
-          enabledUnits.push({ name: link, wantedBy: name, target, ownedByPackage: false });
-        }
+  for (const wants of tryReaddir(at('/etc/systemd/system')).filter((n) => n.endsWith('.wants'))) {
+    const p = `/etc/systemd/system/${wants}`;
+    for (const link of tryReaddir(at(p))) {
+      let target = '';
+      try {
+        target = readlinkSync(at(`${p}/${link}`));
+      } catch {
+        continue;
       }
+      enabledUnits.push({ name: link, wantedBy: wants, target, ownedByPackage: false });
     }
-  }
-  const rcScripts: HostTextFile[] = [];
-  for (const p of ['/etc/rc.local', ...tryReaddir(at('/etc/init.d')).map((n) => `/etc/init.d/${n}`)]) {
-    const t = readTextFile(at(p), p, maxLines);
-    if (t) rcScripts.push(t);
   }
 
   // --- files changed recently under system paths
