@@ -9,6 +9,7 @@ import { isInterpreter, isRelayTool, isShell, isWatchedCommand, shellReadsStdin 
 import { watchExecEvents, type ExecEvent } from '../host/procfs/exec-events.js';
 import { IncrementalProcReader, type SeedKind } from '../host/procfs/incremental-snapshot.js';
 import { readProcessScript } from '../host/procfs/read-script.js';
+import { PoolNameResolver } from '../host/dns/pool-names.js';
 import type { IncrementalSnapshot, ProcessInfo, ProcessSnapshot } from '../host/procfs/snapshot-types.js';
 import { MinerEvidence } from './miner-evidence.js';
 import { minerPersistence, registerMinerCleanupTask } from './miner-persistence.js';
@@ -36,6 +37,11 @@ export interface DetectionOptions {
   persistenceRoot?: string;
   /** Called after every completed scan (benchmarks, tests). */
   onScan?: (snap: IncrementalSnapshot, engineMs: number) => void;
+  /**
+   * Resolving the indicator list's pool domains, so a connection to a pool is known by its address:
+   * DNS servers (`ip[:port]`, default the system's) and refresh period; `false` turns it off.
+   */
+  poolDns?: { servers?: string[]; refreshMs?: number } | false;
 }
 
 const REVSHELL_NAMES: Record<ReverseShellFinding['class'], string> = {
@@ -135,6 +141,9 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   registerResponseTasks({ home: o.home });
   registerMinerCleanupTask(o.home);
   const iocs = loadMinerIocs(o.log);
+  const poolNames =
+    o.poolDns === false ? null : new PoolNameResolver({ domains: [...iocs.domains, ...iocs.httpsDomains, ...iocs.httpDomains], ...(o.poolDns ?? {}) });
+  poolNames?.start();
   // Persistence report per miner process (pid:start), computed once when it is first found.
   const persistence = new Map<string, NonNullable<AlertEventData['details']['persistence']>>();
   const withPersistence = (a: AlertEventData, f: MinerFinding): AlertEventData => {
@@ -181,7 +190,10 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     selfPid: process.pid,
     seed,
     // A new connection to a pool port or a listed pool address: find who made it.
-    isWantedSocket: (s) => iocs.ports.has(s.remotePort) || iocs.ips.has(s.remoteAddress.replace(/^::ffff:/, '')),
+    isWantedSocket: (s) => {
+      const addr = s.remoteAddress.replace(/^::ffff:/, '');
+      return iocs.ports.has(s.remotePort) || iocs.ips.has(addr) || (poolNames?.addressNames().has(addr) ?? false);
+    },
   });
   const evidence = new MinerEvidence({ busyCores: BUSY_CORES, hashExecutables: () => iocs.sha256.size > 0, isShellLike: (p) => isShell(p) || isInterpreter(p) });
 
@@ -220,7 +232,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     // Each engine is one synchronous stretch: let the loop breathe between them.
     await yieldLoop();
     if (stopped) return;
-    alerts.push(...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples, ticksPerSecond: 100 }, ...extra }).map((f) => withPersistence(minerAlert(f, snap), f)));
+    alerts.push(...detectMiners(snap, iocs, { selfPid: process.pid, cpu: { samples, ticksPerSecond: 100 }, ...(poolNames ? { addressNames: poolNames.addressNames() } : {}), ...extra }).map((f) => withPersistence(minerAlert(f, snap), f)));
     const now = Date.now();
     const seen = new Set<string>();
     let pushed = 0;
@@ -289,6 +301,7 @@ export function startDetection(o: DetectionOptions): RunningDetection {
       clearInterval(timer);
       if (pending) clearTimeout(pending);
       watcher?.close();
+      poolNames?.stop();
     },
   };
 }

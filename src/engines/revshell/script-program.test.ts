@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeScriptProgram, scriptOperand } from './script-program.js';
+import { analyzeScriptProgram, MAX_SCRIPT_BYTES, scriptOperand } from './script-program.js';
 
 describe('scriptOperand', () => {
   it.each([
@@ -54,5 +54,11 @@ describe('analyzeScriptProgram', () => {
   };
   it.each(Object.entries(benign))('%s is not', (_name, src) => {
     expect(analyzeScriptProgram(src).commandLoop).toBe(false);
+  });
+
+  it('a big file (an application or bundle with sockets, exec and reads somewhere) is never a command loop', () => {
+    const loop = loops['node loop'] as string;
+    expect(analyzeScriptProgram(loop + '\n// padding\n'.repeat(100)).commandLoop).toBe(true);
+    expect(analyzeScriptProgram(loop + '\n'.repeat(MAX_SCRIPT_BYTES))).toEqual({ commandLoop: false, features: ['script-too-large'] });
   });
 });

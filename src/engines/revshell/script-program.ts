@@ -7,8 +7,12 @@
 import type { ProcessInfo } from '../../host/procfs/snapshot-types.js';
 import { scriptNetworkExec } from './command-line.js';
 
-/** Largest script read and analysed; bigger programs are not command-loop droppers. */
-export const MAX_SCRIPT_BYTES = 512 * 1024;
+/**
+ * Largest script analysed. Command loops are small programs (a few hundred bytes to a few KB);
+ * a bigger file is an application or a bundle (which contains sockets, exec and reads somewhere
+ * in its code) and is never called a command loop. Readers read one byte more to tell.
+ */
+export const MAX_SCRIPT_BYTES = 64 * 1024;
 
 export interface ScriptProgramAnalysis {
   /** Connects out, reads from the connection and runs commands. */
@@ -102,7 +106,8 @@ const INTERPOLATED_EXEC_RE = /`[^`\n]*(?:\$\w+|\$_|#\{)[^`\n]*`|\bqx\s*[({[/]|%x
  * `connect(` near the word socket.
  */
 export function analyzeScriptProgram(source: string): ScriptProgramAnalysis {
-  const text = source.length > MAX_SCRIPT_BYTES ? source.slice(0, MAX_SCRIPT_BYTES) : source;
+  if (Buffer.byteLength(source) > MAX_SCRIPT_BYTES) return { commandLoop: false, features: ['script-too-large'] };
+  const text = source;
   const { connects, execs: directExec } = scriptNetworkExec(text);
   // In a file, commands run from variables: Perl/Ruby backticks around `$_`/`#{…}`, qx//, %x().
   const execs = directExec || INTERPOLATED_EXEC_RE.test(text);

@@ -37,7 +37,7 @@ export function readRegularFileHead(path: string, max = MAX_SCRIPT_BYTES): strin
   }
 }
 
-/** Source of the script `script` that process `p` runs, or null. */
+/** Source of the script `script` that process `p` runs (one byte past the analysed size, to tell a big file), or null. */
 export function readProcessScript(p: { pid: number }, script: string): string | null {
-  return readRegularFileHead(procScriptPath(p.pid, script));
+  return readRegularFileHead(procScriptPath(p.pid, script), MAX_SCRIPT_BYTES + 1);
 }
