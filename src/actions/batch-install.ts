@@ -71,7 +71,7 @@ export const createBatchInstallTask = defineAction({
     } else {
       code = (await ctx.services.installCodes.create(ctx.principal.accountId, { expiredDate: now + 86_400_000 }, now)).CaptchaCode;
     }
-    const task = batchInstallFor(ctx.services).create(ctx.principal.accountId, { serverUrl: p.ServerUrl.replace(/\/$/, ''), code, downloader: p.Downloader ?? 'curl', parallelism: p.Parallelism ?? 10, hosts }, now);
+    const task = await batchInstallFor(ctx.services).create(ctx.principal.accountId, { serverUrl: p.ServerUrl.replace(/\/$/, ''), code, downloader: p.Downloader ?? 'curl', parallelism: p.Parallelism ?? 10, hosts }, now);
     return { TaskId: task.taskId, CaptchaCode: code };
   },
 });
@@ -104,11 +104,11 @@ export const describeBatchInstallTask = defineAction({
   product: 'Sas',
   ramActions: ['yundun-sas:DescribeBatchInstallTask'],
   rw: 'Read',
-  description: 'Progress and per-host result of a batch install: State pending|running|succeeded|failed; Result ok|connect_failed|auth_failed|host_key_mismatch|timeout|script_failed, with the exit code and the tail of the installer output.',
+  description: 'Progress and per-host result of a batch install: State pending|running|succeeded|failed; Result ok|connect_failed|auth_failed|host_key_mismatch|timeout|script_failed|interrupted, with the exit code and the tail of the installer output.',
   params: Type.Object({ TaskId: Type.String({ minLength: 1, maxLength: 64 }) }),
   response: Type.Object({ RequestId: Type.String(), Task: TaskRow }),
   async handler(ctx, p) {
-    return { Task: taskRow(batchInstallFor(ctx.services).get(ctx.principal.accountId, p.TaskId)) };
+    return { Task: taskRow(await batchInstallFor(ctx.services).get(ctx.principal.accountId, p.TaskId)) };
   },
 });
 
@@ -117,11 +117,11 @@ export const describeBatchInstallTasks = defineAction({
   product: 'Sas',
   ramActions: ['yundun-sas:DescribeBatchInstallTask'],
   rw: 'Read',
-  description: 'Batch install tasks of the last 24 hours (kept in memory), newest first, without per-host output.',
+  description: 'Batch install tasks of the last 7 days (kept in the database; hosts a server restart cut short are `interrupted`), newest first, without per-host output.',
   params: Type.Object({}),
   response: Type.Object({ RequestId: Type.String(), Tasks: Type.Array(TaskRow) }),
   async handler(ctx) {
-    return { Tasks: batchInstallFor(ctx.services).list(ctx.principal.accountId).map((t) => ({ ...taskRow(t), Hosts: [] })) };
+    return { Tasks: (await batchInstallFor(ctx.services).list(ctx.principal.accountId)).map((t) => ({ ...taskRow(t), Hosts: [] })) };
   },
 });
 

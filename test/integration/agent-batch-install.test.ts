@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { popClient } from '../helpers/sdk.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { agentCommand, agentIdOf, buildAgentBundle, freePort, rmrf, tempDir, waitFor } from './agent-harness.js';
 import { startSshd, type TestSshd } from './sshd-harness.js';
+import { BatchInstallService } from '../../src/domain/agents/batch-install.js';
+import { BatchTaskStore } from '../../src/domain/agents/batch-task-store.js';
+import { runSshCommand } from '../../src/host/ssh/ssh-run.js';
+import { migrateToLatest, openStore } from '../../src/store/db.js';
 
 type HostRow = { Host: string; Port: number; User: string; State: string; Result: string; ExitCode: number; Message: string; OutputTail: string; HostKeySha256: string };
 type TaskRow = { Finished: boolean; Total: number; Succeeded: number; Failed: number; Pending: number; Running: number; Hosts: HostRow[] };
@@ -101,6 +106,45 @@ describe('batch install over SSH against a real sshd on loopback', () => {
     }, 60_000, 300);
     expect(task.Hosts[0]).toMatchObject({ State: 'failed', Result: 'script_failed', ExitCode: 1 });
     expect(task.Hosts[0]?.OutputTail).toMatch(/does not exist or was deleted/);
+  });
+
+  it('keeps tasks in the database: a server restart shows hosts it cut short as interrupted, finished tasks as they were', async () => {
+    const dir = tempDir('vigil-batch-store-');
+    const store = openStore({ sqlitePath: join(dir, 'v.db') });
+    // A "server" that accepts the installer's download and never answers: the host stays running.
+    const held: Socket[] = [];
+    const stall = createServer((s) => held.push(s));
+    await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r));
+    const stallUrl = `http://127.0.0.1:${(stall.address() as { port: number }).port}`;
+    try {
+      await migrateToLatest(store);
+      const before = new BatchInstallService(runSshCommand, 60_000, new BatchTaskStore(store.db));
+      const done = await before.create('acct-1', { serverUrl: t.url, code: 'deleted-code', downloader: 'curl', parallelism: 1, hosts: [{ host: '127.0.0.1', port: sshd.port, user: 'root', privateKey: sshd.wrongKey }] });
+      await before.wait(done.taskId);
+      const running = await before.create('acct-1', { serverUrl: stallUrl, code: 'any', downloader: 'curl', parallelism: 1, hosts: [{ host: '127.0.0.1', port: sshd.port, user: 'root', privateKey: sshd.clientKey }, { host: '127.0.0.1', port: sshd.port, user: 'root', privateKey: sshd.clientKey }] });
+      await waitFor('host running', async () => (held.length > 0 ? true : undefined), 30_000, 100);
+      expect((await before.get('acct-1', running.taskId)).hosts.map((h) => h.state)).toEqual(['running', 'pending']);
+
+      // The restart: a new service over the same database (the old one's memory is gone).
+      const after = new BatchInstallService(runSshCommand, 60_000, new BatchTaskStore(store.db));
+      const cut = await after.get('acct-1', running.taskId);
+      expect(cut.finishedAt).toBeGreaterThan(0);
+      expect(cut.hosts.map((h) => [h.state, h.result])).toEqual([['failed', 'interrupted'], ['failed', 'interrupted']]);
+      expect(cut.hosts[0]?.message).toMatch(/start a new batch/);
+      const kept = await after.get('acct-1', done.taskId);
+      expect(kept.hosts[0]).toMatchObject({ state: 'failed', result: 'auth_failed' });
+      expect((await after.list('acct-1')).map((x) => x.taskId)).toEqual([running.taskId, done.taskId]);
+      // Another account sees neither; no credential was ever written.
+      expect(await after.list('acct-2')).toEqual([]);
+      await expect(after.get('acct-2', done.taskId)).rejects.toThrow(/does not exist/);
+      const raw = JSON.stringify(await store.db.selectFrom('batch_install_tasks' as never).selectAll().execute());
+      expect(raw).not.toContain('PRIVATE KEY');
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((r) => stall.close(r));
+      await store.close();
+      rmrf(dir);
+    }
   });
 
   it('rejects bad input with a clear error', async () => {

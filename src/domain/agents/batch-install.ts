@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../errors.js';
 import { runSshCommand, type SshOutcome, type SshRunResult, type SshTarget } from '../../host/ssh/ssh-run.js';
+import type { Store } from '../../store/db.js';
+import { BatchTaskStore } from './batch-task-store.js';
 
 /**
  * Batch install over SSH (SPEC R-3.3): runs the console's install one-liner on many hosts with a
  * parallelism limit. Credentials live only in memory, inside the pending job of each host, and are
- * dropped as soon as that host is done; tasks themselves (without credentials) are kept in memory for
- * a while so the console can show the per-host results.
+ * dropped as soon as that host starts; tasks and per-host results (without credentials) are written
+ * to the database as they change (BatchTaskStore), so they survive a restart — hosts a restart cut
+ * short are shown as `interrupted`.
  */
 export type HostState = 'pending' | 'running' | 'succeeded' | 'failed';
-export type HostResult = SshOutcome | 'script_failed' | '';
+export type HostResult = SshOutcome | 'script_failed' | 'interrupted' | '';
 
 export interface BatchHostInput {
   host: string;
@@ -52,7 +55,8 @@ interface Task extends BatchTaskView {
 
 export type SshRunner = (target: SshTarget, command: string, opts: { stdin?: string; timeoutMs: number }) => Promise<SshRunResult>;
 
-const KEEP_MS = 24 * 3_600_000;
+/** Finished tasks kept in memory (the database keeps them longer). */
+const KEEP_MS = 3_600_000;
 const MAX_TASKS = 200;
 
 function quote(s: string): string {
@@ -71,10 +75,21 @@ export function installCommandFor(serverUrl: string, code: string, downloader: '
 
 export class BatchInstallService {
   private readonly tasks = new Map<string, Task>();
+  /** Per task: its writes in order (a later state never lands before an earlier one). */
+  private readonly writes = new Map<string, Promise<void>>();
+  private readonly recovered: Promise<void>;
 
-  constructor(private readonly runner: SshRunner = runSshCommand, private readonly timeoutMs = 300_000) {}
+  constructor(
+    private readonly runner: SshRunner = runSshCommand,
+    private readonly timeoutMs = 300_000,
+    private readonly store: BatchTaskStore | null = null,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {
+    this.recovered = store ? store.recover(Date.now()).then(() => undefined, onError) : Promise.resolve();
+  }
 
-  create(accountId: string, input: { serverUrl: string; code: string; downloader: 'curl' | 'wget'; parallelism: number; hosts: BatchHostInput[] }, now = Date.now()): BatchTaskView {
+  async create(accountId: string, input: { serverUrl: string; code: string; downloader: 'curl' | 'wget'; parallelism: number; hosts: BatchHostInput[] }, now = Date.now()): Promise<BatchTaskView> {
+    await this.recovered;
     this.prune(now);
     if (input.hosts.length === 0) throw new VigilError('InvalidParameter', 'Hosts names no host.', 400);
     const task: Task = {
@@ -88,27 +103,50 @@ export class BatchInstallService {
       hosts: input.hosts.map((h) => ({ host: h.host, port: h.port, user: h.user, state: 'pending', result: '', exitCode: null, message: '', outputTail: '', hostKeySha256: '', startedAt: 0, finishedAt: 0 })),
     };
     this.tasks.set(task.taskId, task);
+    // The task exists for the console before any host starts; a failed write refuses the task.
+    await this.store?.save(task);
     // Credentials stay in this array only; each slot is cleared when its host starts.
     const pending: Array<BatchHostInput | undefined> = [...input.hosts];
     void this.run(task, pending, input.serverUrl);
     return this.view(task);
   }
 
-  get(accountId: string, taskId: string): BatchTaskView {
-    const t = this.tasks.get(taskId);
-    if (!t || t.accountId !== accountId) throw new VigilError('BatchInstallTaskNotFound', `Batch install task ${taskId} does not exist (tasks are kept for 24 hours).`, 404);
+  async get(accountId: string, taskId: string): Promise<BatchTaskView> {
+    await this.recovered;
+    const live = this.tasks.get(taskId);
+    const t = live && live.accountId === accountId ? live : await this.store?.get(accountId, taskId);
+    if (!t) throw new VigilError('BatchInstallTaskNotFound', `Batch install task ${taskId} does not exist (finished tasks are kept for 7 days).`, 404);
     return this.view(t);
   }
 
-  list(accountId: string): BatchTaskView[] {
-    return [...this.tasks.values()].filter((t) => t.accountId === accountId).sort((a, b) => b.createdAt - a.createdAt).map((t) => this.view(t));
+  async list(accountId: string): Promise<BatchTaskView[]> {
+    await this.recovered;
+    const byId = new Map<string, Task>();
+    for (const t of (await this.store?.list(accountId)) ?? []) byId.set(t.taskId, t);
+    // Running tasks: memory is ahead of the database.
+    for (const t of this.tasks.values()) if (t.accountId === accountId) byId.set(t.taskId, t);
+    return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt).map((t) => this.view(t));
+  }
+
+  /** Writes the task's current state after its earlier writes. */
+  private persist(task: Task): Promise<void> {
+    if (!this.store) return Promise.resolve();
+    const store = this.store;
+    const snapshot = { ...task, hosts: task.hosts.map((h) => ({ ...h })) };
+    const next = (this.writes.get(task.taskId) ?? Promise.resolve()).then(() => store.save(snapshot)).catch(this.onError);
+    this.writes.set(task.taskId, next);
+    return next;
   }
 
   /** Resolves when every host of the task is done (tests and CLI). */
   async wait(taskId: string, pollMs = 100): Promise<void> {
     for (;;) {
       const t = this.tasks.get(taskId);
-      if (!t || t.finishedAt) return;
+      if (!t) return;
+      if (t.finishedAt) {
+        await this.writes.get(taskId);
+        return;
+      }
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }
@@ -130,11 +168,15 @@ export class BatchInstallService {
         if (!input || !h) continue;
         h.state = 'running';
         h.startedAt = Date.now();
+        void this.persist(task);
         await this.runOne(h, input, serverUrl, task);
+        void this.persist(task);
       }
     };
     await Promise.all(Array.from({ length: Math.min(task.parallelism, pending.length) }, () => worker()));
     task.finishedAt = Date.now();
+    await this.persist(task);
+    this.writes.delete(task.taskId);
   }
 
   private async runOne(h: BatchHostView, input: BatchHostInput, serverUrl: string, task: Task): Promise<void> {
@@ -176,12 +218,12 @@ export class BatchInstallService {
   }
 }
 
-/** One service per server (per Services object), created on first use. */
+/** One service per server (per Services object), created on first use, its tasks in the server's store. */
 const perServices = new WeakMap<object, BatchInstallService>();
-export function batchInstallFor(services: object): BatchInstallService {
+export function batchInstallFor(services: { store: Store }): BatchInstallService {
   let s = perServices.get(services);
   if (!s) {
-    s = new BatchInstallService();
+    s = new BatchInstallService(runSshCommand, 300_000, new BatchTaskStore(services.store.db));
     perServices.set(services, s);
   }
   return s;
