@@ -324,6 +324,32 @@ describe('live look-alikes that are not reverse shells', () => {
     expect(findingsFor(snapshot(), root)).toEqual([]);
   });
 
+  it.skipIf(!which('tmux'))('tmux: shells on its ptys, and an nc in another window connected to a listener', async () => {
+    const l = listener as Listener;
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tmux-'));
+    tempDirs.push(dir);
+    const sock = join(dir, 'tmux.sock');
+    const tmux = (...args: string[]) => spawnSync('tmux', ['-S', sock, ...args], { env: { ...process.env, HOME: dir }, encoding: 'utf8' });
+    expect(tmux('new-session', '-d', '-s', 'v', 'bash --norc --noprofile -i').status).toBe(0);
+    try {
+      expect(tmux('new-window', '-t', 'v', `nc 127.0.0.1 ${l.port}`).status).toBe(0);
+      const server = Number(tmux('display-message', '-p', '#{pid}').stdout.trim());
+      const s = await waitFor((x) => l.conns.length > 0 && inTree(x, server).some((p) => p.comm === 'bash') && inTree(x, server).some((p) => p.comm.startsWith('nc')), 'tmux with bash and nc');
+      // The look-alike is real: bash on a pty whose master tmux holds, next to a connected nc.
+      expect(inTree(s, server).find((p) => p.comm === 'bash')?.fds.find((f) => f.fd === 0)?.kind).toBe('pts');
+      expect(findingsFor(s, server)).toEqual([]);
+    } finally {
+      tmux('kill-server');
+    }
+  });
+
+  it.skipIf(!which('sudo'))('sudo -i on a pty (use_pty): sudo holds the master of the root shell', async () => {
+    const root = launch(['script', '-qfc', 'sudo -i bash --norc --noprofile -i -c "sleep 30"', '/dev/null']);
+    const s = await waitFor((x) => inTree(x, root).some((p) => p.comm === 'sudo') && inTree(x, root).some((p) => p.comm === 'sleep'), 'sudo session');
+    expect(inTree(s, root).find((p) => p.comm === 'sudo')?.fds.some((f) => f.kind === 'ptmx')).toBe(true);
+    expect(findingsFor(s, root)).toEqual([]);
+  });
+
   it('script(1) holding a pty for a shell, with no network', async () => {
     const root = launch(['script', '-qfc', 'sh -c "sleep 30; true"', '/dev/null']);
     const s = await waitFor((x) => inTree(x, root).some((p) => p.comm === 'sleep'), 'script session');
