@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeScriptProgram, MAX_SCRIPT_BYTES, scriptOperand } from './script-program.js';
 
@@ -51,6 +54,7 @@ describe('analyzeScriptProgram', () => {
     'command runner without network': 'import subprocess,sys\nfor l in sys.stdin:\n  subprocess.run(l, shell=True)\n',
     'socket client without exec': 'import socket\ns=socket.create_connection(("h",80))\ns.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")\nprint(s.recv(4096))\n',
     'http server': 'import http.server, subprocess\nhttp.server.HTTPServer(("",8000), H).serve_forever()\n',
+    'port check then build with 2>&1': 'import socket, subprocess\nsocket.create_connection(("db", 5432)).close()\nsubprocess.run("make 2>&1 | tee log", shell=True)\n',
   };
   it.each(Object.entries(benign))('%s is not', (_name, src) => {
     expect(analyzeScriptProgram(src).commandLoop).toBe(false);
@@ -60,5 +64,24 @@ describe('analyzeScriptProgram', () => {
     const loop = loops['node loop'] as string;
     expect(analyzeScriptProgram(loop + '\n// padding\n'.repeat(100)).commandLoop).toBe(true);
     expect(analyzeScriptProgram(loop + '\n'.repeat(MAX_SCRIPT_BYTES))).toEqual({ commandLoop: false, features: ['script-too-large'] });
+  });
+});
+
+describe('analyzeScriptProgram on the revshells.com corpus, inline programs written to files', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const corpus = resolve(process.env.VIGIL_SHARED_DATA ?? resolve(here, '../../../../shared/data'), 'revshell/commands.json');
+  const templates = JSON.parse(readFileSync(corpus, 'utf8')) as { name: string; command: string; os: string[]; type: string }[];
+  // `python3 -c '…'`, `perl -e "…"`, `php -r '…'`, `lua -e '…'`: the program an attacker could as well save to a file.
+  const INLINE = /^(?:\S*\/)?(?:python3?|perl|ruby|php|node|lua\S*)\s+(?:-\S+\s+)*?-[cer]\s+(['"])([\s\S]*)\1\s*$/;
+  const programs = templates
+    .filter((t) => t.type === 'reverse' && t.os.includes('linux'))
+    .map((t) => ({ name: t.name, code: INLINE.exec(t.command.replaceAll('{ip}', '10.0.0.1').replaceAll('{port}', '4444').replaceAll('{shell}', 'sh'))?.[2] }))
+    .filter((p): p is { name: string; code: string } => p.code !== undefined);
+
+  it('calls every one a command loop', () => {
+    const misses = programs.filter((p) => !analyzeScriptProgram(p.code).commandLoop).map((p) => p.name);
+    console.log(`script rule on corpus programs: ${programs.length - misses.length}/${programs.length}`);
+    expect(programs.length).toBeGreaterThanOrEqual(14);
+    expect(misses).toEqual([]);
   });
 });

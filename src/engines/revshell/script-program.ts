@@ -95,6 +95,9 @@ const READS_RE = new RegExp(
 const SOCKET_API_RE =
   /\bsocket\.socket\s*\(|\.connect\s*\(\s*\(|\bcreate_connection\s*\(|\bTCPSocket\.(?:new|open)\b|\bSocket\.tcp\s*\(|\bIO::Socket::INET\b|\bPeerAddr\b|\bfsockopen\s*\(|\bstream_socket_client\s*\(|\bsocket_connect\s*\(|\bnet\.(?:connect|createConnection)\s*\(|\bnew\s+net\.Socket\b|\bsocket\.(?:connect|tcp)\s*\(/;
 
+const HANDS_OVER_RE =
+  /\bdup2?\s*\(|\bpty\.spawn\b|\bfdopen\s*\(|\bopen\s*\(\s*STD(?:IN|OUT|ERR)\s*,\s*["']?[<>+]*&|<&\s*\d|>&\s*[3-9]|\bproc_open\s*\([^;]*\[\s*\$\w+\s*,|\[\s*:in\s*,\s*:out|:in\s*=>/;
+
 /** Backticks or qx around an interpolated variable (Perl, Ruby, PHP), Ruby's %x(). */
 const INTERPOLATED_EXEC_RE = /`[^`\n]*(?:\$\w+|\$_|#\{)[^`\n]*`|\bqx\s*[({[/]|%x[({[]/;
 
@@ -112,8 +115,10 @@ export function analyzeScriptProgram(source: string): ScriptProgramAnalysis {
   // In a file, commands run from variables: Perl/Ruby backticks around `$_`/`#{…}`, qx//, %x().
   const execs = directExec || INTERPOLATED_EXEC_RE.test(text);
   const reads = READS_RE.test(text);
-  // dup2/pty.spawn/fdopen programs hand the socket to the shell: no read loop in the script itself.
-  const handsOver = /\bdup2\s*\(|\bpty\.spawn\b|\bfdopen\s*\(/.test(text);
+  // Programs that hand the socket to the shell need no read loop of their own: dup2, pty.spawn,
+  // fdopen, Perl's open(STDIN, ">&S"), a shell command reading from an fd (`sh <&3 >&3 2>&3`; not
+  // the everyday `2>&1`), proc_open / Ruby spawn with the socket as the child's stdio.
+  const handsOver = HANDS_OVER_RE.test(text);
   const features = [
     ...(connects ? ['script-connects'] : []),
     ...(connects && SOCKET_API_RE.test(text) ? ['script-opens-socket'] : []),
