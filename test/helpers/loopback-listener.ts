@@ -110,3 +110,14 @@ export function killTree(root: number): void {
   kill(root);
   for (const pid of tree) kill(pid);
 }
+
+/** Whether `pid` runs (exists and is neither a zombie nor dead). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAgentServer, type LocalAgentServer } from '../helpers/local-agent-server.js';
+import { isRunning } from '../helpers/loopback-listener.js';
 import { handleAlert, operationResult, type SuspEvent } from '../helpers/sas-alerts.js';
 import { popClient } from '../helpers/sdk.js';
 
@@ -42,15 +43,7 @@ function killGroup(p: ChildProcess): void {
   }
 }
 
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+const running = isRunning;
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Blocker, execRunner, IPT_CHAIN, NFT_TABLE } from '../../src/respond/block/index.js';
+import { createNetnsPair, must, run, type NetnsPair } from '../helpers/netns-pair.js';
 
 const id = randomBytes(3).toString('hex');
 const NS_S = `vigil-test-${id}-s`;
@@ -19,34 +20,20 @@ const PORT = '9000';
 const haveTools = ['ip', 'nft', 'iptables', 'nc'].every((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function sh(argv: string[]): { status: number | null; out: string } {
-  const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-function must(argv: string[]): string {
-  const r = sh(argv);
-  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.out}`);
-  return r.out;
-}
 /** TCP connect from `source` in the client namespace; true when the handshake completes within 2 s. */
 function connects(source: string): boolean {
-  return sh(['ip', 'netns', 'exec', NS_C, 'nc', '-z', '-w', '2', '-s', source, SERVER, PORT]).status === 0;
+  return run(['ip', 'netns', 'exec', NS_C, 'nc', '-z', '-w', '2', '-s', source, SERVER, PORT]).status === 0;
 }
 
 let listener: ChildProcess | null = null;
 let hostRulesetBefore = '';
+let pair: NetnsPair | null = null;
 const runner = execRunner({ prefix: ['ip', 'netns', 'exec', NS_S] });
 
 beforeAll(async () => {
   if (!haveTools) return;
-  hostRulesetBefore = sh(['nft', 'list', 'ruleset']).out;
-  must(['ip', 'netns', 'add', NS_S]);
-  must(['ip', 'netns', 'add', NS_C]);
-  must(['ip', '-n', NS_S, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', NS_C]);
-  must(['ip', '-n', NS_S, 'addr', 'add', `${SERVER}/24`, 'dev', 'va']);
-  must(['ip', '-n', NS_C, 'addr', 'add', `${BLOCKED}/24`, 'dev', 'vb']);
-  must(['ip', '-n', NS_C, 'addr', 'add', `${OTHER}/24`, 'dev', 'vb']);
-  for (const [ns, dev] of [[NS_S, 'va'], [NS_C, 'vb'], [NS_S, 'lo'], [NS_C, 'lo']] as const) must(['ip', '-n', ns, 'link', 'set', dev, 'up']);
+  hostRulesetBefore = run(['nft', 'list', 'ruleset']).out;
+  pair = createNetnsPair(NS_S, NS_C, [SERVER], [BLOCKED, OTHER]);
   listener = spawn('ip', ['netns', 'exec', NS_S, 'nc', '-l', '-k', SERVER, PORT], { stdio: 'ignore' });
   listener.on('error', () => undefined);
   for (let i = 0; i < 50 && !connects(OTHER); i++) await sleep(100);
@@ -60,18 +47,7 @@ afterAll(() => {
       // gone
     }
   }
-  // Kill anything left in the namespaces, then delete them (this removes the veth pair too).
-  for (const ns of [NS_S, NS_C]) {
-    const pids = sh(['ip', 'netns', 'pids', ns]).out.split('\n').filter((p) => /^\d+$/.test(p));
-    for (const p of pids) {
-      try {
-        process.kill(Number(p), 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-    sh(['ip', 'netns', 'del', ns]);
-  }
+  pair?.remove();
 });
 
 describe.skipIf(!haveTools)('block responder in a network namespace', () => {
@@ -111,7 +87,7 @@ describe.skipIf(!haveTools)('block responder in a network namespace', () => {
     }
     expect(back).toBe(true);
     await blocker.teardown();
-    expect(sh(['ip', 'netns', 'exec', NS_S, 'nft', 'list', 'table', 'inet', NFT_TABLE]).status).not.toBe(0);
+    expect(run(['ip', 'netns', 'exec', NS_S, 'nft', 'list', 'table', 'inet', NFT_TABLE]).status).not.toBe(0);
   });
 
   it('iptables fallback: own chain, block, list, sweep of expired rules, teardown', async () => {
@@ -131,7 +107,7 @@ describe.skipIf(!haveTools)('block responder in a network namespace', () => {
     expect(await blocker.sweep()).toBe(2);
     expect(connects(BLOCKED)).toBe(true);
     await blocker.teardown();
-    expect(sh(['ip', 'netns', 'exec', NS_S, 'iptables', '-S', IPT_CHAIN]).status).not.toBe(0);
+    expect(run(['ip', 'netns', 'exec', NS_S, 'iptables', '-S', IPT_CHAIN]).status).not.toBe(0);
   });
 
   it('rejects bad targets before running anything, and never touched the host firewall', async () => {
@@ -139,6 +115,6 @@ describe.skipIf(!haveTools)('block responder in a network namespace', () => {
     await expect(blocker.block('10.0.0.1; nft flush ruleset', 60)).rejects.toThrow(/not an IP/);
     await expect(blocker.block('127.0.0.1', 60)).rejects.toThrow(/loopback/);
     await expect(blocker.block('10.213.0.9', -5)).rejects.toThrow(/duration/);
-    expect(sh(['nft', 'list', 'ruleset']).out).toBe(hostRulesetBefore);
+    expect(run(['nft', 'list', 'ruleset']).out).toBe(hostRulesetBefore);
   });
 });

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDetection } from '../../src/agent/detect-feature.js';
 import type { AlertEventData } from '../../src/domain/alerts/alert-types.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { createNetnsPair, type NetnsPair } from '../helpers/netns-pair.js';
 import { PYTHON } from '../helpers/revshell-examples.js';
 
 const id = randomBytes(3).toString('hex');
@@ -27,12 +28,8 @@ const POOL_NAME = 'ca.minexmr.com';
 
 const haveTools = PYTHON !== null && ['ip', 'nc'].every((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
 
-function must(argv: string[]): void {
-  const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stdout}${r.stderr}`);
-}
-
 let dns: TestDnsServer;
+let pair: NetnsPair | null = null;
 let home = '';
 const procs: ChildProcess[] = [];
 
@@ -47,13 +44,7 @@ beforeAll(async () => {
   if (!haveTools) return;
   home = mkdtempSync(join(tmpdir(), 'vigil-mining-dns-'));
   dns = await startDnsServer({ [POOL_NAME]: [POOL] });
-  must(['ip', 'netns', 'add', NS_POOL]);
-  must(['ip', 'netns', 'add', NS_CLIENT]);
-  must(['ip', '-n', NS_POOL, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', NS_CLIENT]);
-  must(['ip', '-n', NS_POOL, 'addr', 'add', `${POOL}/24`, 'dev', 'va']);
-  must(['ip', '-n', NS_POOL, 'addr', 'add', `${NOT_POOL}/24`, 'dev', 'va']);
-  must(['ip', '-n', NS_CLIENT, 'addr', 'add', `${CLIENT}/24`, 'dev', 'vb']);
-  for (const [ns, dev] of [[NS_POOL, 'va'], [NS_CLIENT, 'vb'], [NS_POOL, 'lo'], [NS_CLIENT, 'lo']] as const) must(['ip', '-n', ns, 'link', 'set', dev, 'up']);
+  pair = createNetnsPair(NS_POOL, NS_CLIENT, [POOL, NOT_POOL], [CLIENT]);
   start(['ip', 'netns', 'exec', NS_POOL, 'nc', '-lk', '3333']);
 }, 60_000);
 
@@ -66,8 +57,7 @@ afterAll(async () => {
     }
   }
   if (!haveTools) return;
-  spawnSync('ip', ['netns', 'del', NS_CLIENT]);
-  spawnSync('ip', ['netns', 'del', NS_POOL]);
+  pair?.remove();
   await dns.close();
   rmSync(home, { recursive: true, force: true });
 });

@@ -6,11 +6,11 @@
  * the alert being listed is printed per example (the latency target lives in bench/, not here).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeListener, descendants, killTree, startListener, type Listener } from '../helpers/loopback-listener.js';
+import { closeListener, descendants, isRunning, killTree, startListener, type Listener } from '../helpers/loopback-listener.js';
 import { startLocalAgentServer, until, type LocalAgentServer } from '../helpers/local-agent-server.js';
 import { runnableExamples } from '../helpers/revshell-examples.js';
 import { handleAlert, operationResult, suspEvents, type SuspEvent } from '../helpers/sas-alerts.js';
@@ -30,15 +30,7 @@ const listeners: Listener[] = [];
 const dirs: string[] = [];
 const latencies: Array<{ name: string; ms: number; rule: string }> = [];
 
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+const running = isRunning;
 
 beforeAll(async () => {
   server = await startLocalAgentServer();
