@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { HostFs } from '../../src/host/inventory/fs-read.js';
 import { parseRpmQuery, RPM_QUERY_FORMAT } from '../../src/host/inventory/parse-packages.js';
 import { parseRpmHeaderBlob, RpmHeaderError } from '../../src/host/inventory/rpm-header.js';
 import { readRpmdbSqlite } from '../../src/host/inventory/rpmdb-sqlite.js';
+import { buildRpm, registerRpms } from '../helpers/rpm-fixtures.js';
 import { rmrf, tempDir } from './agent-harness.js';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -19,21 +20,13 @@ describe('rpmdb.sqlite read directly (header blobs parsed by Vigil)', () => {
   const dbDir = join(root, 'var/lib/rpm');
   const dbFile = join(dbDir, 'rpmdb.sqlite');
 
-  function buildRpm(name: string, version: string, release: string, epoch?: number): string {
-    const top = join(dir, `top-${name}`);
-    for (const d of ['SPECS', 'BUILD', 'RPMS', 'SRPMS', 'SOURCES', 'BUILDROOT']) mkdirSync(join(top, d), { recursive: true });
-    const spec = join(top, 'SPECS', `${name}.spec`);
-    writeFileSync(spec, [`Name: ${name}`, `Version: ${version}`, `Release: ${release}`, ...(epoch !== undefined ? [`Epoch: ${epoch}`] : []), 'Summary: Vigil fixture', 'License: MIT', 'BuildArch: noarch', '%description', 'Fixture.', '%files', ''].join('\n'));
-    execFileSync('rpmbuild', ['--quiet', '--define', `_topdir ${top}`, '-bb', spec], { stdio: 'pipe' });
-    const out = join(top, 'RPMS', 'noarch');
-    return join(out, readdirSync(out)[0] as string);
-  }
-
   beforeAll(() => {
-    mkdirSync(dbDir, { recursive: true });
-    execFileSync('rpm', ['--dbpath', dbDir, '--initdb']);
-    const pkgs = [buildRpm('vigil-fixture-a', '1.2.3', '4.el9', 2), buildRpm('vigil-fixture-b', '0.9', '1.fc39'), buildRpm('vigil-fixture-c', '10.0.1', '0.rc1')];
-    execFileSync('rpm', ['--dbpath', dbDir, '-i', '--justdb', '--nodeps', '--ignorearch', '--ignoreos', ...pkgs], { stdio: 'pipe' });
+    const pkgs = [
+      buildRpm(dir, { name: 'vigil-fixture-a', version: '1.2.3', release: '4.el9', epoch: 2 }),
+      buildRpm(dir, { name: 'vigil-fixture-b', version: '0.9', release: '1.fc39' }),
+      buildRpm(dir, { name: 'vigil-fixture-c', version: '10.0.1', release: '0.rc1' }),
+    ];
+    registerRpms(dbDir, pkgs);
   }, 120_000);
 
   afterAll(() => rmrf(dir));
