@@ -10,7 +10,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_V8_FLAGS } from '../src/agent/commands.js';
+import { AGENT_ENV, AGENT_V8_FLAGS } from '../src/agent/commands.js';
 import { popClient } from '../test/helpers/sdk.js';
 
 function arg(name: string, def: number): number {
@@ -39,18 +39,34 @@ const code = (await api.request('AddInstallCode', {}, { method: 'POST' })).Captc
 
 const bundle = 'dist/agent/vigil-agent.mjs';
 execFileSync(process.execPath, [bundle, 'install', '--server', url, '--code', code, '--home', agentHome, '--no-service'], { stdio: 'inherit' });
-// The same V8 flags the agent's service and supervisor use.
-const agent = spawn(process.execPath, [...AGENT_V8_FLAGS, bundle, 'run', '--home', agentHome], { stdio: 'ignore' });
+// The same V8 flags and environment the agent's service and supervisor use.
+const agent = spawn(process.execPath, [...AGENT_V8_FLAGS, bundle, 'run', '--home', agentHome], { stdio: 'ignore', env: { ...process.env, ...AGENT_ENV } });
 const pid = agent.pid as number;
 
+/** CPU of the agent and of its finished children (the inventory/baseline collection processes it waited for). */
 function cpuSec(): number {
   const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / TCK;
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TCK;
 }
-function rssMb(): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
+function rssOf(p: number | string): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+const rssMb = (): number => rssOf(pid);
+/** RSS of collection children running now (0 between collections). */
+function childrenRssMb(): number {
+  let kids: string[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // no children list on this kernel
+  }
+  return kids.reduce((a, k) => a + rssOf(k), 0);
 }
 const processes = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
 
@@ -60,18 +76,20 @@ const load0 = loadavg();
 const c0 = cpuSec();
 const t0 = Date.now();
 const rss: number[] = [];
+let kidsMax = 0;
 while (Date.now() - t0 < SECONDS * 1000) {
   rss.push(rssMb());
+  kidsMax = Math.max(kidsMax, childrenRssMb());
   await new Promise((r) => setTimeout(r, 5000));
 }
 const wall = (Date.now() - t0) / 1000;
 const cpuPct = ((cpuSec() - c0) / wall) * 100;
 const load1 = loadavg();
 const avg = rss.reduce((a, b) => a + b, 0) / rss.length;
-console.log('\n| window | host processes | agent RSS avg / max MB | agent CPU (% of one core, average) | load avg before → after |');
-console.log('|---|---|---|---|---|');
-console.log(`| ${wall.toFixed(0)} s after ${WARMUP} s warm-up | ${processes} | ${avg.toFixed(1)} / ${Math.max(...rss).toFixed(1)} | ${cpuPct.toFixed(2)} | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`);
-console.log(`${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}`);
+console.log('\n| window | host processes | agent RSS avg / max MB | collection child RSS max MB | agent CPU incl. children (% of one core, average) | load avg before → after |');
+console.log('|---|---|---|---|---|---|');
+console.log(`| ${wall.toFixed(0)} s after ${WARMUP} s warm-up | ${processes} | ${avg.toFixed(1)} / ${Math.max(...rss).toFixed(1)} | ${kidsMax.toFixed(1)} | ${cpuPct.toFixed(2)} | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`);
+console.log(`${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}; agent flags ${AGENT_V8_FLAGS.join(' ')}; env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
 agent.kill('SIGTERM');
 await new Promise((r) => agent.once('exit', r));

@@ -10,7 +10,12 @@ await build({
   platform: 'node',
   target: 'node18',
   format: 'esm',
-  minify: false,
+  // Whitespace and syntax only (names stay readable in stack traces). V8 keeps the whole bundle's
+  // source in the heap for the life of the process, and one non-Latin-1 character (comments carry
+  // some) makes it UTF-16: 2.6 MB of source became 5.1 MB of heap. Minified it is ASCII and smaller.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: 'ascii',
   legalComments: 'none',
   // ws loads these optional native helpers with require() in try/catch.
   external: ['bufferutil', 'utf-8-validate'],

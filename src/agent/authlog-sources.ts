@@ -57,6 +57,8 @@ export class AuthLogSources {
   private journal: ChildProcess | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** What the offsets file holds now: an unchanged position (a quiet log, no log at all) is not rewritten. */
+  private saved = '';
 
   constructor(private readonly o: AuthLogSourcesOptions) {}
 
@@ -67,7 +69,9 @@ export class AuthLogSources {
   start(): void {
     let saved: Record<string, TailPosition> = {};
     try {
-      saved = JSON.parse(readFileSync(this.o.offsetsFile, 'utf8')) as Record<string, TailPosition>;
+      const text = readFileSync(this.o.offsetsFile, 'utf8');
+      saved = JSON.parse(text) as Record<string, TailPosition>;
+      this.saved = text;
     } catch {
       // first start: every file is read from its end
     }
@@ -103,8 +107,11 @@ export class AuthLogSources {
       const p = t.tailer.position;
       if (p) out[t.path] = p;
     }
+    const text = JSON.stringify(out);
+    if (text === this.saved) return;
     try {
-      writeFileAtomic(this.o.offsetsFile, JSON.stringify(out));
+      writeFileAtomic(this.o.offsetsFile, text);
+      this.saved = text;
     } catch (err) {
       this.o.log('warn', 'auth log offsets not saved', { error: (err as Error).message });
     }

@@ -3,8 +3,9 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
-import { findRulesDir, loadPolicies, policyDirsFromEnv, runBaselineScan } from './baseline-scan.js';
-import { FixRunner } from './baseline-fix.js';
+import { findRulesDir, policyDirsFromEnv } from './rules-dir.js';
+import type { FixRunner } from './baseline-fix.js';
+import { collect } from './collections.js';
 import {
   BASELINE_FIX_TASK,
   BASELINE_ROLLBACK_TASK,
@@ -80,7 +81,7 @@ function fixParams(p: unknown): BaselineFixParams {
  * (`baseline.fix`) and their rollback (`baseline.rollback`). Results go up as `baseline` snapshots.
  * Policies: the repository's `rules/baseline` found from this module, plus VIGIL_BASELINE_POLICY_DIRS.
  */
-export function startBaseline(link: AgentLink, log: Log, home: string): { stop(): void } {
+export function startBaseline(link: AgentLink, log: Log, home: string, self?: readonly string[]): { stop(): void } {
   const shipped = findRulesDir('baseline');
   const policyDirs = [...(shipped ? [shipped] : []), ...policyDirsFromEnv()];
   const weakpassDir = findRulesDir('weakpass');
@@ -89,7 +90,9 @@ export function startBaseline(link: AgentLink, log: Log, home: string): { stop()
   const scan = (params: BaselineScanParams) => {
     const run = chain.then(async () => {
       if (policyDirs.length === 0) throw new Error('baseline policies not found: no rules/baseline directory next to the agent code and VIGIL_BASELINE_POLICY_DIRS is empty');
-      const data = await runBaselineScan({ policyDirs, weakpassDir }, params);
+      // In a child process when the agent can start itself (collections.ts): the scanner (policy YAML
+      // parser, SCA engine, probes, word lists, libxcrypt) is not loaded into the long-lived agent.
+      const data = await collect(self, 'baseline', { policyDirs, weakpassDir, params });
       const sent = link.send({ type: 'snapshot', id: randomUUID(), kind: BASELINE_SNAPSHOT_KIND, full: data.scope === undefined, data });
       const failed = data.results.filter((r) => r.result === 'failed').length;
       return { sent, checks: data.results.length, failed, errors: data.errors };
@@ -98,7 +101,9 @@ export function startBaseline(link: AgentLink, log: Log, home: string): { stop()
     chain = run.catch(() => undefined);
     return run;
   };
-  const fixer = new FixRunner({ home, policies: () => loadPolicies(policyDirs).policies });
+  let fixRunner: Promise<FixRunner> | null = null;
+  const fixer = (): Promise<FixRunner> =>
+    (fixRunner ??= Promise.all([import('./baseline-fix.js'), import('./baseline-scan.js')]).then(([fix, scan]) => new fix.FixRunner({ home, policies: () => scan.loadPolicies(policyDirs).policies })));
 
   registerTask(BASELINE_SCAN_TASK, {
     protection: true,
@@ -112,7 +117,7 @@ export function startBaseline(link: AgentLink, log: Log, home: string): { stop()
     protection: true,
     run: async (params) => {
       const p = fixParams(params);
-      const outcome = await fixer.fix(p);
+      const outcome = await (await fixer()).fix(p);
       // The server learns the new state from a snapshot, like any verification.
       void scan({ policyIds: [p.policyId], checkIds: [p.checkId] }).catch(() => undefined);
       return outcome;
@@ -122,7 +127,7 @@ export function startBaseline(link: AgentLink, log: Log, home: string): { stop()
     protection: false,
     run: async (params) => {
       const o = typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {};
-      const r = fixer.rollback({ backupId: typeof o.backupId === 'string' ? o.backupId : '' });
+      const r = (await fixer()).rollback({ backupId: typeof o.backupId === 'string' ? o.backupId : '' });
       const p = typeof o.policyId === 'string' && Number.isSafeInteger(o.checkId) ? { policyIds: [o.policyId], checkIds: [o.checkId as number] } : null;
       if (p) await scan(p).catch(() => undefined);
       return r;

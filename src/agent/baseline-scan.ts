@@ -5,8 +5,7 @@
  * and hashes stay in this process.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { evaluatePolicy, type CheckResult } from '../engines/sca/evaluate.js';
 import type { HostProbe } from '../engines/sca/host-probe.js';
 import { loadPolicy, type ScaCheck, type ScaPolicy } from '../engines/sca/policy.js';
@@ -17,13 +16,11 @@ import { checkShadow, type PasswordHasher } from '../engines/weakpass/shadow-che
 import { parseShadow } from '../engines/weakpass/shadow.js';
 import { listeningPorts } from '../host/inventory/ports.js';
 import { createHostProbe } from '../host/probe/host-probe.js';
-import { probePostgresAuth } from '../host/probe/pg-auth.js';
 import { probeRedisAuth } from '../host/probe/redis-auth.js';
 import { configSecretPathsFromEnv, scanConfigSecrets, type ConfigSecretPaths } from '../host/probe/config-secret-files.js';
 import { probeElasticsearchOpen } from '../host/probe/elasticsearch-open.js';
 import { probeMemcachedOpen } from '../host/probe/memcached-open.js';
 import { probeMongoOpen } from '../host/probe/mongo-open.js';
-import { probeMysqlAuth } from '../host/probe/mysql-auth.js';
 import { mysqlFindings, openServiceFindings, type OpenService } from '../engines/weakpass/open-service-findings.js';
 import type { ServiceAuthResult } from '../engines/weakpass/service-auth.js';
 import { createXcryptHasher } from '../host/probe/xcrypt.js';
@@ -37,25 +34,7 @@ import {
   type BaselineSnapshot,
 } from '../domain/baseline/baseline-types.js';
 
-/** Walks up from this module to the repository's `rules/` (works from src/ and dist/). */
-export function findRulesDir(sub: 'baseline' | 'weakpass', from = dirname(fileURLToPath(import.meta.url))): string | null {
-  let dir = from;
-  for (let i = 0; i < 5; i += 1) {
-    const candidate = join(dir, 'rules', sub);
-    try {
-      readdirSync(candidate);
-      return candidate;
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  return null;
-}
-
-/** Extra policy directories (colon-separated) an operator adds next to the shipped ones. */
-export function policyDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.VIGIL_BASELINE_POLICY_DIRS ?? '').split(':').filter((d) => d.length > 0);
-}
+export { findRulesDir, policyDirsFromEnv } from './rules-dir.js';
 
 export interface LoadedPolicies {
   policies: ScaPolicy[];
@@ -210,7 +189,10 @@ async function weakpassChecks(o: ScanOptions, dict: WeakDictionary, wanted: (id:
   if (wanted(WEAKPASS_CHECKS.postgresql)) {
     const findings: WeakpassFinding[] = [];
     const targets = servicePorts(ports, ['postgres', 'postmaster'], 5432);
+    // The PostgreSQL client library is loaded only on hosts that run PostgreSQL (the agent stays small).
+    const { probePostgresAuth } = targets.length > 0 ? await import('../host/probe/pg-auth.js') : { probePostgresAuth: undefined };
     for (const t of targets) {
+      if (!probePostgresAuth) break;
       const r = await probePostgresAuth({ host: t.host, port: t.port, role: 'postgres', candidates: candidatesFor('postgres', dict), maxAttempts: 30 });
       if (r.status === 'error') errors.push(`postgresql probe ${r.target}: ${r.reason}`);
       findings.push(...postgresFindings(r));
@@ -243,7 +225,10 @@ async function openServiceChecks(o: ScanOptions, ports: readonly ListeningPort[]
     const targets = servicePorts(ports, ['mysqld', 'mariadbd'], 3306);
     const socket = o.mysqlSocket === undefined ? (existsSync('/run/mysqld/mysqld.sock') ? '/run/mysqld/mysqld.sock' : null) : o.mysqlSocket;
     const ways = targets.length > 0 ? [...targets.map((t) => ({ host: t.host, port: t.port })), ...(socket ? [{ host: '127.0.0.1', port: 0, socketPath: socket }] : [])] : [];
+    // mysql2 (with its character-set tables, ~1 MB of code) is loaded only on hosts that run MySQL.
+    const { probeMysqlAuth } = ways.length > 0 ? await import('../host/probe/mysql-auth.js') : { probeMysqlAuth: undefined };
     for (const way of ways) {
+      if (!probeMysqlAuth) break;
       for (const user of o.mysqlUsers ?? ['root']) {
         const r = await probeMysqlAuth({ ...way, user, candidates: candidatesFor(user, dict), maxAttempts: 100, minIntervalMs: 20 });
         if (r.status === 'error') errors.push(`mysql probe ${r.target}: ${r.reason}`);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { diagnose, formatChecks } from './doctor.js';
 import { agentHome, ensureHome, loadCredentials, paths, readJson, writeFileAtomic } from './home.js';
 import { daemonPid, installService, systemdUsable, uninstall, UNIT_FILE } from './install.js';
+import { collectCommand } from './collections.js';
 import { emitToInbox, ensureEnrolled, runAgent } from './runtime.js';
 import { supervise } from './supervisor.js';
 
@@ -20,18 +21,13 @@ const positiveInt = (name: string) => (v: string) => {
   return Number(v);
 };
 
-/**
- * The agent's commands. `self` is how this program is started again by a service manager:
- * [node, vigil-agent.mjs] for the bundle, [node, bin/vigil.js, 'agent'] inside the vigil CLI.
- */
-/**
- * V8 limits for the agent's own processes (supervisor restarts and the systemd unit use them): a
- * 1 MB young generation instead of V8's default 16 MB cuts the idle agent's RSS by about a third
- * (measured 153 → 107 MB with the detectors on) at no measurable CPU cost; the old-space cap makes
- * a runaway allocation end in a restart instead of growing into the host's memory.
- */
-export const AGENT_V8_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=192'];
+export { AGENT_ENV, AGENT_V8_FLAGS } from './process-tuning.js';
 
+/**
+ * The agent's commands. `self` is how this program is started again by a service manager (and by
+ * the agent for its collection children): [node, flags, vigil-agent.mjs] for the bundle,
+ * [node, flags, bin/vigil.js, 'agent'] inside the vigil CLI.
+ */
 export function registerAgentCommands(cmd: Command, self: string[]): void {
   cmd
     .command('run')
@@ -52,6 +48,7 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
       const home = agentHome(f.home);
       const agent = await runAgent({
         home,
+        self,
         ...(f.server ? { server: f.server } : {}),
         ...(f.code ? { code: f.code } : {}),
         ...(f.ca ? { caFile: f.ca } : {}),
@@ -73,6 +70,13 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
+    });
+
+  cmd
+    .command('collect <kind>', { hidden: true })
+    .description('run one collection (inventory, baseline) for the running agent: parameters on stdin, JSON result on stdout')
+    .action(async (kind: string) => {
+      await collectCommand(kind);
     });
 
   cmd

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { paths } from './home.js';
+import { AGENT_ENV } from './process-tuning.js';
 
 export const UNIT_FILE = '/etc/systemd/system/vigil-agent.service';
 export const CRON_FILE = '/etc/cron.d/vigil-agent';
@@ -25,6 +26,9 @@ Wants=network-online.target
 [Service]
 Type=simple
 ExecStart=${runCommand.map(shellQuote).join(' ')}
+${Object.entries(AGENT_ENV)
+  .map(([k, v]) => `Environment=${k}=${v}`)
+  .join('\n')}
 Restart=always
 RestartSec=5
 MemoryMax=${opts.memoryMax ?? '256M'}

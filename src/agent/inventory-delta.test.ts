@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostInventory } from '../host/inventory/inventory-types.js';
-import { inventoryDelta, inventoryHash } from './inventory-delta.js';
+import { inventoryDelta, inventoryHash, inventoryItems } from './inventory-delta.js';
 import { inventoryScheduleMs } from './inventory-feature.js';
 
 const inv = (over: Partial<HostInventory>): HostInventory =>
@@ -25,6 +25,18 @@ describe('inventory deltas', () => {
       cron: { added: [], removed: [cron] },
     });
     expect(inventoryDelta(a, a, 'x', 'x').sections).toEqual({});
+  });
+
+  it('computes the same delta from the kept item JSON as from the inventory itself', () => {
+    const a = inv({ software: [{ source: 'dpkg', name: 'bash', version: '5.2' }], processes: [{ pid: 1, comm: 'init' }, { pid: 2, comm: 'sshd' }] as never });
+    const b = inv({ software: [{ source: 'dpkg', name: 'bash', version: '5.2' }, { source: 'dpkg', name: 'curl', version: '8' }], processes: [{ pid: 1, comm: 'init' }] as never });
+    const items = inventoryItems(a);
+    expect(items.software).toEqual([JSON.stringify({ source: 'dpkg', name: 'bash', version: '5.2' })]);
+    expect(inventoryDelta(items, b, 'base', 'next')).toEqual(inventoryDelta(a, b, 'base', 'next'));
+    expect(inventoryDelta(items, b, 'base', 'next').sections).toEqual({
+      software: { added: [{ source: 'dpkg', name: 'curl', version: '8' }], removed: [] },
+      processes: { added: [], removed: [{ pid: 2, comm: 'sshd' }] },
+    });
   });
 
   it('reads the schedule from VIGIL_INVENTORY_INTERVAL_SEC within bounds', () => {

@@ -23,17 +23,29 @@ export function inventoryHash(inv: HostInventory): string {
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 40);
 }
 
+/**
+ * A sent snapshot's items, each section as the JSON of its items: what the next delta is computed
+ * against. Kept instead of the HostInventory itself, which is several times larger as objects and
+ * whose strings can pin whole source files (a package name sliced out of /var/lib/dpkg/status keeps
+ * the 1.5 MB file text alive).
+ */
+export type InventoryItems = Record<InventorySection, string[]>;
+
+export function inventoryItems(inv: HostInventory): InventoryItems {
+  const out = {} as InventoryItems;
+  for (const s of INVENTORY_SECTIONS) out[s] = (inv[s] as unknown[]).map((item) => JSON.stringify(item));
+  return out;
+}
+
 /** Items of `next` not in `prev` (added) and of `prev` not in `next` (removed), as multisets of their JSON. */
-export function inventoryDelta(prev: HostInventory, next: HostInventory, base: string, hash: string): InventoryDelta {
+export function inventoryDelta(prev: HostInventory | InventoryItems, next: HostInventory, base: string, hash: string): InventoryDelta {
+  const prevItems = 'collectedAt' in prev ? inventoryItems(prev) : prev;
   const host: Record<string, unknown> = { ...next };
   for (const s of INVENTORY_SECTIONS) delete host[s];
   const sections: InventoryDelta['sections'] = {};
   for (const s of INVENTORY_SECTIONS) {
     const left = new Map<string, number>();
-    for (const item of prev[s] as unknown[]) {
-      const k = JSON.stringify(item);
-      left.set(k, (left.get(k) ?? 0) + 1);
-    }
+    for (const k of prevItems[s]) left.set(k, (left.get(k) ?? 0) + 1);
     const added: unknown[] = [];
     for (const item of next[s] as unknown[]) {
       const k = JSON.stringify(item);

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { collectHostInventory, ExeHashCache } from '../host/inventory/index.js';
+import { ExeHashCache } from '../host/inventory/exe-hash.js';
 import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
 import { isShedding } from './budget.js';
-import { discoverWebRoots } from './webshell-feature.js';
-import type { HostInventory } from '../host/inventory/inventory-types.js';
-import { inventoryDelta, inventoryHash } from './inventory-delta.js';
+import { collect as runCollection } from './collections.js';
+import { inventoryDelta, inventoryHash, inventoryItems, type InventoryItems } from './inventory-delta.js';
 
 /** Task kind the server queues for RefreshAssets / ModifyPushAllTask (see src/actions/assets-tasks.ts). */
 export const INVENTORY_TASK_KIND = 'inventory.collect';
@@ -18,6 +17,12 @@ export function inventoryScheduleMs(env: NodeJS.ProcessEnv = process.env): numbe
 const RETRY_MS = 10_000;
 /** While over the resource budget scheduled collection waits; on-demand tasks still run. */
 const SHED_RETRY_MS = 60_000;
+
+export interface InventoryOptions {
+  scheduleMs?: number;
+  /** How to start this agent program again: each collection then runs in a child process (collections.ts). */
+  self?: readonly string[];
+}
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -32,29 +37,28 @@ type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string
 export function startInventory(
   link: AgentLink,
   log: Log,
-  opts: { scheduleMs?: number } = {},
+  opts: InventoryOptions = {},
 ): { stop(): void; collectNow(mode?: { full?: boolean; scheduled?: boolean }): Promise<{ sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' }> } {
   const scheduleMs = opts.scheduleMs ?? inventoryScheduleMs();
   const hashCache = new ExeHashCache();
-  /** The last snapshot sent on the current link-up (a delta's base), with the link-up it was sent on. */
-  let last: { inv: HostInventory; hash: string; linkUp: number | null } | null = null;
+  /** The last snapshot sent on the current link-up (a delta's base, as item JSON), with the link-up it was sent on. */
+  let last: { items: InventoryItems; hash: string; linkUp: number | null } | null = null;
   type Outcome = { sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' };
   let running: Promise<Outcome> | null = null;
 
   const collect = async (mode: { full?: boolean; scheduled?: boolean }): Promise<Outcome> => {
-    // CMS cores are looked for in the web roots nginx/Apache serve (the webshell scan's roots).
-    const webRoots = await discoverWebRoots().catch(() => undefined);
-    const data = await collectHostInventory({ hashCache, ...(webRoots?.length ? { webRoots } : {}) });
+    const data = await runCollection(opts.self, 'inventory', {}, { hashCache });
     const items = data.processes.length + data.ports.length + data.software.length + data.accounts.length;
     const hash = inventoryHash(data);
     const linkUp = link.state.lastConnectedAt;
     const base = mode.full || !last || last.linkUp !== linkUp || linkUp === null ? null : last;
     if (base && base.hash === hash && mode.scheduled) return { sent: true, items, mode: 'unchanged' };
     const sent = base
-      ? link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: false, data: inventoryDelta(base.inv, data, base.hash, hash) })
+      ? link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: false, data: inventoryDelta(base.items, data, base.hash, hash) })
       : link.send({ type: 'snapshot', id: randomUUID(), kind: 'inventory', full: true, data, hash });
-    // A snapshot that did not go out is no base: the next one is full again.
-    last = sent ? { inv: data, hash, linkUp } : null;
+    // A snapshot that did not go out is no base: the next one is full again. The collected objects
+    // are not kept between collections (hours apart), only their JSON.
+    last = sent ? { items: inventoryItems(data), hash, linkUp } : null;
     return { sent, items, mode: base ? 'delta' : 'full' };
   };
   /** Concurrent calls share one collection, except that a forced full one runs after it. */

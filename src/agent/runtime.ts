@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { enroll } from './enroll.js';
 import { EventQueue, DEFAULT_QUEUE_LIMITS, type QueueLimits } from './event-queue.js';
@@ -17,6 +17,7 @@ import { startReboot } from './reboot-feature.js';
 import { startBruteForce } from './bruteforce-feature.js';
 import { startTraces } from './traces-feature.js';
 import { startAgentBudget, type AgentBudgetOptions } from './budget.js';
+import { stopCollections } from './collections.js';
 
 export interface RunOptions {
   home: string;
@@ -32,6 +33,12 @@ export interface RunOptions {
   /** R-3.7 resource budget: cgroup cap when possible, self-watch always. */
   budget?: AgentBudgetOptions;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /**
+   * How to start this agent program again ([node, flags, vigil-agent.mjs] or [node, bin/vigil.js,
+   * 'agent']): inventory and baseline collections then run in short-lived child processes
+   * (collections.ts). Without it (the server's local agent) they run in this process.
+   */
+  self?: readonly string[];
 }
 
 export interface RunningAgent {
@@ -43,6 +50,8 @@ export interface RunningAgent {
 }
 
 const RESULT_CACHE = 500;
+const STATUS_REFRESH_MS = 30_000;
+const INBOX_POLL_MS = 10_000;
 
 function defaultLog(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void {
   const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...extra });
@@ -155,9 +164,19 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     if (added > 0) link.flush();
   };
 
-  const writeStatus = () => {
+  // status.json is for `vigil agent status` and the supervisor tests: written when something in it
+  // changes (checked every 2 s), else refreshed every STATUS_REFRESH_MS, not rewritten every 2 s.
+  let lastStatus = '';
+  let lastStatusAt = 0;
+  const writeStatus = (force = false) => {
+    const st = status();
+    const { rssBytes: _rss, updatedAt: _at, ...content } = st;
+    const key = JSON.stringify(content);
+    if (!force && key === lastStatus && st.updatedAt - lastStatusAt < STATUS_REFRESH_MS) return;
     try {
-      writeFileSync(p.status, JSON.stringify(status()), { mode: 0o600 });
+      writeFileSync(p.status, JSON.stringify(st), { mode: 0o600 });
+      lastStatus = key;
+      lastStatusAt = st.updatedAt;
     } catch {
       // status is advisory
     }
@@ -165,30 +184,45 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
 
   const maxRss = (o.maxRssMb ?? 200) * 1024 * 1024;
   const timers = [
-    setInterval(drainInbox, 1_000),
-    setInterval(writeStatus, 2_000),
+    // Inotify below delivers drops at once; this slow poll only backs it up (a lost event, no inotify).
+    setInterval(drainInbox, INBOX_POLL_MS),
+    setInterval(() => writeStatus(), 2_000),
     setInterval(() => {
       const rss = process.memoryUsage.rss();
       if (rss <= maxRss) return;
       // R-3.7: never take the host down. Report, then exit for the supervisor to restart us small.
       queue.push('agent.selfwatch', { rssBytes: rss, limitBytes: maxRss, action: 'restart' });
       log('error', `agent RSS ${Math.round(rss / 1048576)} MB exceeds the ${Math.round(maxRss / 1048576)} MB limit; exiting to be restarted`);
-      writeStatus();
+      writeStatus(true);
       process.exit(75);
     }, 10_000),
   ];
   for (const t of timers) t.unref();
+  let inboxWatch: FSWatcher | null = null;
+  let inboxDue: NodeJS.Timeout | null = null;
+  try {
+    inboxWatch = watch(p.inbox, { persistent: false }, () => {
+      // A burst of drops (and their temp files) is drained once.
+      inboxDue ??= setTimeout(() => {
+        inboxDue = null;
+        drainInbox();
+      }, 20);
+    });
+    inboxWatch.on('error', () => inboxWatch?.close());
+  } catch {
+    // no inotify: the poll alone
+  }
   drainInbox();
   const budget = startAgentBudget(o.budget ?? {}, (kind, data) => {
     queue.push(kind, data);
     link.flush();
   }, log);
   link.start();
-  const inventory = startInventory(link, log);
+  const inventory = startInventory(link, log, o.self ? { self: o.self } : {});
   const detection = startDetection({ link, queue, log, home: o.home, isPaused: () => paused });
   timers.push(...detection.timers);
   const webshell = startWebshell(link, queue, o.home, log);
-  const baseline = startBaseline(link, log, o.home);
+  const baseline = startBaseline(link, log, o.home, o.self);
   startVulnFix();
   startReboot();
   startTraces();
@@ -202,14 +236,17 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     isPaused: () => paused,
     stop() {
       for (const t of timers) clearInterval(t);
+      inboxWatch?.close();
+      if (inboxDue) clearTimeout(inboxDue);
       detection.stop();
       budget.stop();
       inventory.stop();
       webshell.stop();
       baseline.stop();
+      stopCollections();
       void bruteForce.stop();
       link.stop();
-      writeStatus();
+      writeStatus(true);
     },
   };
 }

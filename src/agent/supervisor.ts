@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { paths } from './home.js';
+import { AGENT_ENV } from './process-tuning.js';
 
 const LOG_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -35,7 +36,7 @@ export async function supervise(home: string, runCommand: string[]): Promise<nev
     rotate(p.log);
     const started = Date.now();
     const [cmd, ...args] = runCommand as [string, ...string[]];
-    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...AGENT_ENV } });
     child = c;
     const toLog = (b: Buffer) => appendFileSync(p.log, b, { mode: 0o600 });
     c.stdout?.on('data', toLog);

@@ -2,8 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { scanWebContent, type WebshellFinding } from '../engines/webshell/index.js';
-import { scanDirectoryForWebshells } from '../host/files/index.js';
+import type { WebshellFinding } from '../engines/webshell/index.js';
 import type { EventQueue } from './event-queue.js';
 import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
@@ -63,6 +62,13 @@ export async function discoverWebRoots(): Promise<string[]> {
   return roots.slice(0, MAX_ROOTS);
 }
 
+/**
+ * The rule engine and the directory scanner are loaded the first time a file is scanned: most hosts
+ * have no web root, and an agent that only watches one pays for them when something changes.
+ */
+const loadEngine = () => import('../engines/webshell/index.js');
+const loadScanner = () => import('../host/files/index.js');
+
 function toReportFinding(path: string, sha256: string, f: WebshellFinding): WebshellReportFinding {
   return { path, sha256, ruleId: f.ruleId, confidence: f.confidence, level: f.level, message: f.message, evidence: f.evidence.slice(0, 3) };
 }
@@ -118,6 +124,7 @@ export function startWebshell(link: AgentLink, queue: EventQueue, home: string, 
     if (!st?.isFile() || st.size > MAX_FILE_BYTES) return;
     const bytes = await readFile(file).catch(() => undefined);
     if (!bytes || bytes.subarray(0, 8192).includes(0)) return;
+    const { scanWebContent } = await loadEngine();
     const findings = scanWebContent({ path: file, bytes });
     if (findings.length === 0) return;
     const sha = createHash('sha256').update(bytes).digest('hex');
@@ -159,6 +166,7 @@ export function startWebshell(link: AgentLink, queue: EventQueue, home: string, 
       const real = await realpath(r).catch(() => undefined);
       if (!real || !(await stat(real)).isDirectory()) continue;
       scanned.push(real);
+      const { scanDirectoryForWebshells } = await loadScanner();
       const res = await scanDirectoryForWebshells(real, { maxFileBytes: MAX_FILE_BYTES });
       files += res.stats.files;
       const hashes = new Map<string, string>();

@@ -1,0 +1,23 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Walks up from this module to the repository's `rules/` (works from src/ and dist/). */
+export function findRulesDir(sub: 'baseline' | 'weakpass', from = dirname(fileURLToPath(import.meta.url))): string | null {
+  let dir = from;
+  for (let i = 0; i < 5; i += 1) {
+    const candidate = join(dir, 'rules', sub);
+    try {
+      readdirSync(candidate);
+      return candidate;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  return null;
+}
+
+/** Extra policy directories (colon-separated) an operator adds next to the shipped ones. */
+export function policyDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.VIGIL_BASELINE_POLICY_DIRS ?? '').split(':').filter((d) => d.length > 0);
+}
