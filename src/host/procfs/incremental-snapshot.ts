@@ -249,7 +249,10 @@ export class IncrementalProcReader {
     for (const [pid, e] of this.entries) if (e.seenPass !== pass) this.entries.delete(pid);
 
     // Phase 2: fd tables of what can matter.
-    this.addFamilies(wantFds, light ? changed : null, uptimeTicks);
+    // Seeds and their families: the processes whose new sockets must be resolved now.
+    const urgent = new Set<number>();
+    this.addFamilies(urgent, light ? changed : null, uptimeTicks);
+    for (const pid of urgent) wantFds.add(pid);
     const readWanted = async (pidsToRead: Iterable<number>): Promise<void> => {
       for (const pid of pidsToRead) {
         const e = this.entries.get(pid);
@@ -279,7 +282,9 @@ export class IncrementalProcReader {
     const known = tables;
     const unknown =
       known === null ||
-      [...wantFds].some((pid) => this.entries.get(pid)?.info.fds.some((f) => f.kind === 'socket' && f.inode !== undefined && !known.inet.has(f.inode) && !known.unix.has(f.inode)));
+      // Busy processes, new non-seeds and the rolling refresh open sockets all the time on a build
+      // host (compilers, test runners): theirs wait for the periodic read; a seed's cannot wait.
+      [...(this.o.seed ? urgent : wantFds)].some((pid) => this.entries.get(pid)?.info.fds.some((f) => f.kind === 'socket' && f.inode !== undefined && !known.inet.has(f.inode) && !known.unix.has(f.inode)));
     if (tables === null || unknown || (!light && now - this.tablesMs >= this.o.tablesMaxAgeMs)) {
       tables = await this.readSocketTables();
       stats.tablesRead = true;
