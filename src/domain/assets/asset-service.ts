@@ -10,6 +10,7 @@ import { applyDelta, parseDelta } from './delta-apply.js';
 import { insertRows } from '../../store/bulk-insert.js';
 import { normalizeInventory } from './normalize-inventory.js';
 import { CLIENT_STATUS_SQL } from './sql-helpers.js';
+import { carryEvaluation, VULN_INPUT_ITEM_KINDS } from '../vulns/evaluation-carry.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -93,9 +94,16 @@ export class AssetService {
   private async ingestNow(accountId: string, agentId: string, data: unknown, now: number, hash: string): Promise<IngestResult> {
     const inv = normalizeInventory(data, now);
     const rows = inventoryRows(inv);
+    // better-sqlite3 queries resolve as microtasks: without this yield, parsing, hashing and the
+    // writes below would be one event-loop block, and API calls would wait for all of it.
+    await yieldToEventLoop();
     const host = (q: 'asset_items') => this.db.selectFrom(q).where('account_id', '=', accountId).where('uuid', '=', agentId);
-    const stored = await host('asset_items').select(['item_key', 'item_hash']).execute();
+    const stored = await host('asset_items').select(['item_key', 'item_hash', 'kind']).execute();
     const diff = diffItems(stored, rows);
+    // Vulnerability inputs (packages, listening ports) untouched: the host's evaluation carries over.
+    const storedKind = new Map(stored.map((s) => [s.item_key, s.kind]));
+    const vulnInputsChanged =
+      diff.added.some((r) => VULN_INPUT_ITEM_KINDS.has(r.kind)) || diff.changed.some((r) => VULN_INPUT_ITEM_KINDS.has(r.kind)) || diff.removed.some((k) => VULN_INPUT_ITEM_KINDS.has(storedKind.get(k) ?? 'software'));
     const result: IngestResult = { items: rows.length, inserted: diff.added.length, updated: diff.changed.length, deleted: 0, unchanged: diff.unchanged };
     const withHost = (r: ItemRow) => ({ ...r, account_id: accountId, uuid: agentId });
     const fullReplace = stored.length === 0 || diff.removed.includes('');
@@ -114,7 +122,7 @@ export class AssetService {
     for (let i = 0; i === 0 || i < ops.length; i += CHUNK) {
       const chunk = ops.slice(i, i + CHUNK);
       const last = i + CHUNK >= ops.length;
-      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i > 0) await yieldToEventLoop();
       await this.db.transaction().execute(async (tx) => {
         const dels = chunk.flatMap((o) => ('del' in o ? [o.del] : []));
         const ins = chunk.flatMap((o) => ('ins' in o ? [withHost(o.ins)] : []));
@@ -128,7 +136,7 @@ export class AssetService {
           await tx.updateTable('asset_items').set(cols).where('account_id', '=', accountId).where('uuid', '=', agentId).where('item_key', '=', item_key).execute();
         }
         if (ins.length > 0) await tx.insertInto('asset_items').values(ins).execute();
-        if (last) await this.upsertInstance(tx, accountId, agentId, inv, now, hash);
+        if (last) await this.upsertInstance(tx, accountId, agentId, inv, now, hash, !vulnInputsChanged);
       });
     }
     return result;
@@ -151,7 +159,12 @@ export class AssetService {
     await this.db.transaction().execute(async (tx) => this.upsertInstance(tx, accountId, agentId, stub, 0));
   }
 
-  private async upsertInstance(tx: Db, accountId: string, uuid: string, inv: HostInventory, inventoryAt: number, inventoryHash = ''): Promise<void> {
+  /**
+   * Writes the host's instance row. `sameVulnItems`: the new inventory's software and port rows are
+   * those of the stored one — if the OS name and kernel are unchanged too, a vulnerability
+   * evaluation current for the previous inventory is carried over to this one (no re-evaluation).
+   */
+  private async upsertInstance(tx: Db, accountId: string, uuid: string, inv: HostInventory, inventoryAt: number, inventoryHash = '', sameVulnItems = false): Promise<void> {
     const now = Date.now();
     const { ips, macs } = hostAddresses(inv);
     const intranet = ips.find((ip) => isPrivateIp(ip)) ?? '';
@@ -186,9 +199,10 @@ export class AssetService {
       inventory_hash: inventoryHash,
       updated_at: now,
     };
-    const existing = await tx.selectFrom('asset_instances').select('uuid').where('account_id', '=', accountId).where('uuid', '=', uuid).executeTakeFirst();
+    const existing = await tx.selectFrom('asset_instances').select(['os_name', 'kernel', 'last_inventory_at']).where('account_id', '=', accountId).where('uuid', '=', uuid).executeTakeFirst();
     if (existing) {
       await tx.updateTable('asset_instances').set(facts).where('account_id', '=', accountId).where('uuid', '=', uuid).execute();
+      if (sameVulnItems && existing.os_name === facts.os_name && existing.kernel === facts.kernel) await carryEvaluation(tx, accountId, uuid, Number(existing.last_inventory_at), inventoryAt);
       return;
     }
     const agent = await tx.selectFrom('agents').select(['group_id', 'vendor_name']).where('account_id', '=', accountId).where('id', '=', uuid).executeTakeFirst();
@@ -392,6 +406,11 @@ export class AssetService {
     if (!v) throw new VigilError('InvalidUuid', `Unknown asset uuid: ${uuid}.`, 404);
     return v;
   }
+}
+
+/** Lets pending I/O callbacks (API requests, other agents' messages) run before continuing. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Next small integer id within an account (Sas group/tag ids are int32). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HostInventory } from '../../host/inventory/inventory-types.js';
 import type { AssetItemsTable } from '../../store/schema.js';
 
@@ -8,7 +8,8 @@ export const ITEM_KINDS: readonly ItemKind[] = ['process', 'port', 'account', 's
 export type ItemRow = Omit<AssetItemsTable, 'account_id' | 'uuid' | 'item_key' | 'item_hash'> & { item_key: string; item_hash: string };
 type Cols = Omit<ItemRow, 'item_key' | 'item_hash' | 'kind' | 'data_json'>;
 
-const h32 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 32);
+/** First 32 hex digits of SHA-256 (one-shot `crypto.hash`: ~2× cheaper than createHash for these short inputs, same digest). */
+const h32 = (s: string): string => hash('sha256', s, 'hex').slice(0, 32);
 
 /**
  * `identity` names the item within its host across snapshots (a process by pid + start time, a

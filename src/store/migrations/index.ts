@@ -14,6 +14,7 @@ import * as m0031searchcond from './0031-asset-search-conditions.js';
 import * as m0025baselinestrategies from './0025-baseline-strategies.js';
 import * as m0034vulhostnames from './0034-vul-host-names.js';
 import * as m0041assetitemkeys from './0041-asset-item-diff-keys.js';
+import * as m0042assetlistorder from './0042-asset-instance-list-order.js';
 import * as m0050batchinstall from './0050-batch-install-tasks.js';
 
 /** Forward-only, versioned migrations; names sort in the order they run. */
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0025-baseline-strategies': m0025baselinestrategies,
   '0034-vul-host-names': m0034vulhostnames,
   '0041-asset-item-diff-keys': m0041assetitemkeys,
+  '0042-asset-instance-list-order': m0042assetlistorder,
   '0050-batch-install-tasks': m0050batchinstall,
 };
 
