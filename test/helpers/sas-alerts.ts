@@ -13,6 +13,7 @@ export interface SuspEvent {
   OperateErrorCode: string;
   OperateMsg: string;
   SupportOperateCode: string;
+  Desc: string;
   DetailsJson: string;
   Details: Array<{ NameDisplay: string; Value: string }>;
 }

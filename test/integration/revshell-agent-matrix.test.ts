@@ -6,7 +6,7 @@
  * the alert being listed is printed per example (the latency target lives in bench/, not here).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,25 @@ afterAll(async () => {
   }
 });
 
+/** The process tree under `root` with each process's stdio and sockets, for a failure message. */
+function treeReport(root: number): string {
+  return [root, ...descendants(root)]
+    .map((pid) => {
+      let cmd = '?';
+      let fds = '';
+      try {
+        cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+        fds = readdirSync(`/proc/${pid}/fd`)
+          .map((fd) => `${fd}->${readlinkSync(`/proc/${pid}/fd/${fd}`)}`)
+          .join(' ');
+      } catch {
+        // exited while reporting
+      }
+      return `  ${pid} ${cmd} [${fds}]`;
+    })
+    .join('\n');
+}
+
 const examples = runnableExamples();
 
 describe('seed reverse shells → agent alert → kill_process', () => {
@@ -73,6 +92,10 @@ describe('seed reverse shells → agent alert → kill_process', () => {
     const root = child.pid as number;
     roots.push(root);
 
+    // The attack is up (for TLS: the handshake is done) before the agent is asked about it.
+    await until(`${name}: connection to the listener`, async () => (cmdL.conns.length > 0 ? true : undefined), 30_000).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}\n${treeReport(root)}`);
+    });
     const ours = (e: SuspEvent): Details | undefined => {
       const d = JSON.parse(e.DetailsJson) as Partial<Details>;
       const port = d.peer?.remotePort;
@@ -88,7 +111,11 @@ describe('seed reverse shells → agent alert → kill_process', () => {
         return undefined;
       },
       30_000,
-    );
+    ).catch(async (err: unknown) => {
+      // What the agent was looking at: the attack's processes and their descriptors, and the alerts listed.
+      const listed = (await suspEvents(sas, { Levels: 'serious,suspicious' })).map((e) => `${e.Id} ${e.RuleId} status ${e.EventStatus}: ${e.Desc}`).slice(0, 20);
+      throw new Error(`${(err as Error).message}; connections ${cmdL.conns.length}/${outL.conns.length}\n${treeReport(root)}\nalerts:\n${listed.join('\n')}`);
+    });
     latencies.push({ name, ms: Date.now() - t0, rule: found.e.RuleId });
     const tree = new Set([root, ...descendants(root)]);
     expect(tree.has(found.d.pid)).toBe(true);
