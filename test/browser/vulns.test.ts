@@ -143,8 +143,20 @@ describe('vulnerabilities console', () => {
   it('switches to application packages (Type app): pip finding with its update command and no agent fix', async () => {
     if (!server) throw new Error('server did not start');
     await page.goto(`${server.url}/console/#/prevention/vulns`);
-    await page.getByTestId('vulns-filter-type').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: 'Application packages' }).click();
+    // Let the first load render the table before opening the filter: a re-render under an opening
+    // dropdown made the option unstable and then hid it (seen once in CI).
+    await page.locator('tr.ant-table-row').first().waitFor({ state: 'visible' });
+    const option = page.locator('.ant-select-item-option').filter({ hasText: 'Application packages' });
+    await expect
+      .poll(async () => {
+        if (!(await option.isVisible())) await page.getByTestId('vulns-filter-type').click();
+        await option.waitFor({ state: 'visible', timeout: 3_000 });
+        return option.click({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        );
+      }, { timeout: 20_000 })
+      .toBe(true);
     const group = page.locator('tr[data-row-key="GHSA-652x-xj99-gmcc"]');
     await group.waitFor({ state: 'visible' });
     await expect.poll(() => page.locator('tr[data-row-key="ALSA-2026:19220"]').count()).toBe(0);
