@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryDelta, inventoryHash } from '../../src/agent/inventory-delta.js';
 import { AssetService } from '../../src/domain/assets/asset-service.js';
 import type { HostInventory } from '../../src/host/inventory/inventory-types.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/db.js';
-import { createTempPgDatabase } from '../helpers/pg.js';
+import { migrateToLatest, type Store } from '../../src/store/db.js';
+import { openTempStore } from '../helpers/temp-store.js';
 
 const ACC = 'acc-diff';
 const T0 = 1_760_000_000_000;
@@ -33,15 +30,7 @@ describe.each(['sqlite', 'postgres'] as const)('incremental inventory ingest on 
   let assets: AssetService;
 
   beforeAll(async () => {
-    if (dialect === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-ingest-diff-'));
-      store = openStore({ sqlitePath: join(dir, 'v.db') });
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    } else {
-      const db = await createTempPgDatabase();
-      store = openStore({ databaseUrl: db.url });
-      cleanup = db.drop;
-    }
+    ({ store, cleanup } = await openTempStore(dialect, 'vigil-ingest-diff-'));
     await migrateToLatest(store);
     assets = new AssetService(store.db);
   });

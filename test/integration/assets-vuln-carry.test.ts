@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetService } from '../../src/domain/assets/asset-service.js';
 import { VulnService } from '../../src/domain/vulns/vuln-service.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/db.js';
-import { createTempPgDatabase } from '../helpers/pg.js';
+import { migrateToLatest, type Store } from '../../src/store/db.js';
+import { openTempStore } from '../helpers/temp-store.js';
 
 const ACC = 'acc-carry';
 const T0 = 1_760_000_000_000;
@@ -35,15 +32,7 @@ describe.each(['sqlite', 'postgres'] as const)('vulnerability evaluation across 
   let vulns: VulnService;
 
   beforeAll(async () => {
-    if (dialect === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-vuln-carry-'));
-      store = openStore({ sqlitePath: join(dir, 'v.db') });
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    } else {
-      const db = await createTempPgDatabase();
-      store = openStore({ databaseUrl: db.url });
-      cleanup = db.drop;
-    }
+    ({ store, cleanup } = await openTempStore(dialect, 'vigil-vuln-carry-'));
     await migrateToLatest(store);
     assets = new AssetService(store.db);
     vulns = new VulnService(store.db);

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows } from '../../src/store/bulk-insert.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/db.js';
+import { migrateToLatest, type Store } from '../../src/store/db.js';
 import type { SettingsTable } from '../../src/store/schema.js';
-import { createTempPgDatabase } from '../helpers/pg.js';
+import { openTempStore } from '../helpers/temp-store.js';
 
 const rows = (prefix: string, n: number): SettingsTable[] =>
   Array.from({ length: n }, (_, i) => ({ account_id: 'acc-bulk', key: `${prefix}-${i}`, value_json: JSON.stringify({ i, quote: `it's "${i}"` }), updated_at: 1_700_000_000_000 + i }));
@@ -15,15 +12,7 @@ describe.each(['sqlite', 'postgres'] as const)('insertRows on %s', (dialect) => 
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    if (dialect === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-bulk-'));
-      store = openStore({ sqlitePath: join(dir, 'v.db') });
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    } else {
-      const db = await createTempPgDatabase();
-      store = openStore({ databaseUrl: db.url });
-      cleanup = db.drop;
-    }
+    ({ store, cleanup } = await openTempStore(dialect, 'vigil-bulk-'));
     await migrateToLatest(store);
   });
   afterAll(async () => {

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail } from '../../src/domain/audit/audit-trail.js';
 import type { AuditRecord } from '../../src/domain/audit/audit-types.js';
@@ -11,8 +8,8 @@ import { LoginService } from '../../src/domain/iam/login-service.js';
 import { SessionService } from '../../src/domain/iam/session-service.js';
 import { summarizeAgents } from '../../src/domain/summary/summary-service.js';
 import { SecretBox } from '../../src/iam/crypto.js';
-import { migrateToLatest, openStore, type Store } from '../../src/store/db.js';
-import { createTempPgDatabase } from '../helpers/pg.js';
+import { migrateToLatest, type Store } from '../../src/store/db.js';
+import { openTempStore } from '../helpers/temp-store.js';
 
 const silent = { error: () => undefined, warn: () => undefined };
 
@@ -23,15 +20,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
   const box = new SecretBox(randomBytes(32));
 
   beforeAll(async () => {
-    if (dialect === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
-      store = openStore({ sqlitePath: join(dir, 'v.db') });
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    } else {
-      const db = await createTempPgDatabase();
-      store = openStore({ databaseUrl: db.url });
-      cleanup = db.drop;
-    }
+    ({ store, cleanup } = await openTempStore(dialect, 'vigil-store-'));
     const applied = await migrateToLatest(store);
     expect(applied).toContain('0001-spine');
     expect(await migrateToLatest(store)).toEqual([]);
