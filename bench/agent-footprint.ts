@@ -4,9 +4,12 @@
  * 600 s = the 10-minute target run). The first inventory snapshot and the first scans are part of
  * the window only if --warmup is 0 (default: 60 s warm-up first).
  *
- *   npm run bench:agent -- [--seconds 600] [--warmup 60]
+ * --processes N tops the host up to N processes with idle `sleep`s for the run (the issue's ~200),
+ * killed at the end. The agent's CPU is also split by thread (main, libuv pool, V8, other).
+ *
+ *   npm run bench:agent -- [--seconds 600] [--warmup 60] [--processes 200]
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +22,12 @@ function arg(name: string, def: number): number {
 }
 const SECONDS = arg('seconds', 600);
 const WARMUP = arg('warmup', 60);
+const TARGET_PROCESSES = arg('processes', 0);
 const TCK = 100;
+
+const countProcesses = (): number => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+const fillers: ChildProcess[] = [];
+for (let n = countProcesses(); n < TARGET_PROCESSES; n++) fillers.push(spawn('sleep', ['100000'], { stdio: 'ignore' }));
 
 const home = mkdtempSync(join(tmpdir(), 'vigil-footprint-'));
 const agentHome = join(home, 'agent');
@@ -68,12 +76,28 @@ function childrenRssMb(): number {
   }
   return kids.reduce((a, k) => a + rssOf(k), 0);
 }
-const processes = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+/** CPU seconds of each live thread of the agent, by thread name (the main thread is `main`). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(`${name}#${tid}`, (Number(f[11]) + Number(f[12])) / TCK);
+    } catch {
+      // thread gone
+    }
+  }
+  return out;
+}
+const processes = countProcesses();
 
 console.log(`agent pid ${pid}; warm-up ${WARMUP} s, then ${SECONDS} s of sampling; ${processes} processes on this host`);
 await new Promise((r) => setTimeout(r, WARMUP * 1000));
 const load0 = loadavg();
 const c0 = cpuSec();
+const th0 = threadCpu();
 const t0 = Date.now();
 const rss: number[] = [];
 let kidsMax = 0;
@@ -84,6 +108,12 @@ while (Date.now() - t0 < SECONDS * 1000) {
 }
 const wall = (Date.now() - t0) / 1000;
 const cpuPct = ((cpuSec() - c0) / wall) * 100;
+const byThread = new Map<string, number>();
+for (const [k, v] of threadCpu()) {
+  const tid = Number(k.slice(k.lastIndexOf('#') + 1));
+  const name = tid === pid ? 'main' : k.slice(0, k.lastIndexOf('#'));
+  byThread.set(name, (byThread.get(name) ?? 0) + ((v - (th0.get(k) ?? 0)) / wall) * 100);
+}
 const load1 = loadavg();
 const avg = rss.reduce((a, b) => a + b, 0) / rss.length;
 console.log('\n| window | host processes | agent RSS avg / max MB | collection child RSS max MB | agent CPU incl. children (% of one core, average) | load avg before → after |');
@@ -91,6 +121,9 @@ console.log('|---|---|---|---|---|---|');
 console.log(`| ${wall.toFixed(0)} s after ${WARMUP} s warm-up | ${processes} | ${avg.toFixed(1)} / ${Math.max(...rss).toFixed(1)} | ${kidsMax.toFixed(1)} | ${cpuPct.toFixed(2)} | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`);
 console.log(`${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}; agent flags ${AGENT_V8_FLAGS.join(' ')}; env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
+console.log(`agent threads (% of one core): ${[...byThread].sort((a, b) => b[1] - a[1]).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')}`);
+
+for (const f of fillers) f.kill('SIGKILL');
 agent.kill('SIGTERM');
 await new Promise((r) => agent.once('exit', r));
 server.kill('SIGTERM');

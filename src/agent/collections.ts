@@ -22,8 +22,13 @@ export interface BaselineCollectParams {
   params: BaselineScanParams;
 }
 
+export interface InventoryCollectParams {
+  /** Executable hashes kept between collections (each runs in a fresh child); see ExeHashCache. */
+  hashCacheFile?: string;
+}
+
 export interface CollectionParams {
-  inventory: Record<string, never>;
+  inventory: InventoryCollectParams;
   baseline: BaselineCollectParams;
 }
 
@@ -40,7 +45,23 @@ export async function collectHere<K extends CollectionKind>(kind: K, params: Col
     const [{ collectHostInventory }, { discoverWebRoots }] = await Promise.all([import('../host/inventory/index.js'), import('./webshell-feature.js')]);
     // CMS cores are looked for in the web roots nginx/Apache serve (the webshell scan's roots).
     const webRoots = await discoverWebRoots().catch(() => undefined);
-    const inv = await collectHostInventory({ ...(opts.hashCache ? { hashCache: opts.hashCache } : {}), ...(webRoots?.length ? { webRoots } : {}) });
+    const file = (params as InventoryCollectParams).hashCacheFile;
+    let hashCache = opts.hashCache;
+    let loadWarning: string | null = null;
+    if (!hashCache && file) {
+      const { ExeHashCache } = await import('../host/inventory/exe-hash.js');
+      hashCache = new ExeHashCache();
+      loadWarning = hashCache.load(file);
+    }
+    const inv = await collectHostInventory({ ...(hashCache ? { hashCache } : {}), ...(webRoots?.length ? { webRoots } : {}) });
+    if (loadWarning) inv.warnings.push(`executable hash cache: ${loadWarning}`);
+    if (file && hashCache && hashCache.misses > 0) {
+      try {
+        hashCache.save(file);
+      } catch (err) {
+        inv.warnings.push(`executable hash cache not saved: ${(err as Error).message}`);
+      }
+    }
     return inv as CollectionResults[K];
   }
   const p = params as BaselineCollectParams;

@@ -33,6 +33,8 @@ export const paths = (home: string) => ({
   results: join(home, 'task-results.json'),
   pid: join(home, 'agent.pid'),
   log: join(home, 'agent.log'),
+  /** Executable sha256 cache of the inventory collection children. */
+  exeHashes: join(home, 'exe-hashes.json'),
 });
 
 export function ensureHome(home: string): void {

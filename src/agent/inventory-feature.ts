@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ExeHashCache } from '../host/inventory/exe-hash.js';
+import { paths } from './home.js';
 import type { AgentLink } from './link.js';
 import { registerTask } from './task-handlers.js';
 import { isShedding } from './budget.js';
@@ -22,6 +23,8 @@ export interface InventoryOptions {
   scheduleMs?: number;
   /** How to start this agent program again: each collection then runs in a child process (collections.ts). */
   self?: readonly string[];
+  /** Agent home: where collection children keep executable hashes between runs. */
+  home?: string;
 }
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -40,14 +43,16 @@ export function startInventory(
   opts: InventoryOptions = {},
 ): { stop(): void; collectNow(mode?: { full?: boolean; scheduled?: boolean }): Promise<{ sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' }> } {
   const scheduleMs = opts.scheduleMs ?? inventoryScheduleMs();
+  // In-process collections keep the cache in memory; children keep it in the agent home.
   const hashCache = new ExeHashCache();
+  const params = opts.self && opts.home ? { hashCacheFile: paths(opts.home).exeHashes } : {};
   /** The last snapshot sent on the current link-up (a delta's base, as item JSON), with the link-up it was sent on. */
   let last: { items: InventoryItems; hash: string; linkUp: number | null } | null = null;
   type Outcome = { sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' };
   let running: Promise<Outcome> | null = null;
 
   const collect = async (mode: { full?: boolean; scheduled?: boolean }): Promise<Outcome> => {
-    const data = await runCollection(opts.self, 'inventory', {}, { hashCache });
+    const data = await runCollection(opts.self, 'inventory', params, { hashCache });
     const items = data.processes.length + data.ports.length + data.software.length + data.accounts.length;
     const hash = inventoryHash(data);
     const linkUp = link.state.lastConnectedAt;

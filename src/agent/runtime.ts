@@ -218,7 +218,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     link.flush();
   }, log);
   link.start();
-  const inventory = startInventory(link, log, o.self ? { self: o.self } : {});
+  const inventory = startInventory(link, log, o.self ? { self: o.self, home: o.home } : {});
   const detection = startDetection({ link, queue, log, home: o.home, isPaused: () => paused });
   timers.push(...detection.timers);
   const webshell = startWebshell(link, queue, o.home, log);
