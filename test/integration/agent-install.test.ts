@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,11 @@ describe('install script end to end (no systemd here: supervised daemon)', () =>
     const status = JSON.parse((await agentCommand(['status', '--home', home, '--json'])).out) as { enrolled: boolean; service: string; link: { pid: number } };
     expect(status.enrolled).toBe(true);
     expect(status.service).toMatch(/^daemon \(supervisor pid \d+\)$/);
+    // Its first inventory ran in a collection child that left the executable hashes in the home, root-only.
+    const hashes = join(home, 'exe-hashes.json');
+    await waitFor('executable hash cache written', () => existsSync(hashes), 30_000);
+    expect(statSync(hashes).mode & 0o777).toBe(0o600);
+    expect((JSON.parse(readFileSync(hashes, 'utf8')) as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
 
     // The agent process dies: its supervisor starts a new one, which reconnects.
     const firstPid = status.link.pid;
@@ -139,6 +144,7 @@ describe('install script end to end (no systemd here: supervised daemon)', () =>
     expect(un.code).toBe(0);
     expect(un.out).toMatch(/stopped the agent supervisor/);
     expect(existsSync(join(home, 'agent.json'))).toBe(false);
+    expect(existsSync(hashes)).toBe(false);
     expect(existsSync(join(prefix, 'vigil-agent.mjs'))).toBe(false);
     await waitFor('agent gone', () => !hub.isConnected(agentId));
   });
