@@ -7,7 +7,10 @@
  * process.cpuUsage over the window and the loop delay with perf_hooks.monitorEventLoopDelay.
  * Everything started is killed at the end; the listener is on 127.0.0.1.
  *
- *   node --import tsx bench/detector-cpu.ts [seconds=60] [processes=300] [--poll]
+ * `--churn N`: a loop (its own process) also runs N short `sh -c true` per second, as monitoring
+ * probes and cron jobs do; each is an exec of a shell, the kind that triggers a scan.
+ *
+ *   node --import tsx bench/detector-cpu.ts [seconds=60] [processes=300] [--poll] [--churn N]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +25,8 @@ const seconds = Number(process.argv[2] ?? 60);
 const extra = Number(process.argv[3] ?? 300);
 /** `--poll`: no exec events (periodic passes only), to separate their share. */
 const poll = process.argv.includes('--poll');
+const churnAt = process.argv.indexOf('--churn');
+const churn = churnAt > 0 ? Number(process.argv[churnAt + 1]) : 0;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -48,6 +53,7 @@ for (let i = 0; i < sockets / 2; i++) start(['nc', '127.0.0.1', String(port)]);
 for (let i = 0; i < sockets / 2; i++) start(['python3', '-c', `import socket,time\ns=socket.create_connection(('127.0.0.1',${port}))\ntime.sleep(3600)`]);
 for (let i = 0; i < shells; i++) start(['bash', '--norc', '--noprofile', '-c', 'sleep 3600; true']);
 for (let i = 0; i < extra - sockets - 2 * shells; i++) start(['sleep', '3600']);
+if (churn > 0) start(['bash', '-c', `while :; do sh -c true; sleep ${(1 / churn).toFixed(3)}; done`]);
 await sleep(3000);
 const processCount = listPids().length;
 
@@ -106,7 +112,8 @@ rmSync(home, { recursive: true, force: true });
 const cpuPct = ((used.user + used.system) / 1000 / wallMs) * 100;
 const ms = (ns: number): string => (ns / 1e6).toFixed(1);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${new Date().toISOString()}`);
-console.log(`load before ${loadBefore} / after ${loadAfter}; processes on host ${processCount}; detection mode ${detection.mode}`);
+console.log(`load before ${loadBefore} / after ${loadAfter}; processes on host ${processCount}; detection mode ${detection.mode}; churn ${churn} sh/s`);
+console.log(`exec-triggered scans (whole run): ${detection.execStats.triggers} triggers, ${detection.execStats.skipped} skipped (no shell or relay tool of the window left)`);
 console.log('| window s | scans | agent CPU % of one core | user ms | system ms | loop delay p50 ms | p99 ms | max ms | same process, detection off: CPU % |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 console.log(

@@ -15,6 +15,7 @@ import { MinerEvidence } from './miner-evidence.js';
 import { minerPersistence, registerMinerCleanupTask } from './miner-persistence.js';
 import type { EventQueue } from './event-queue.js';
 import type { AgentLink } from './link.js';
+import { ExecTrigger } from './exec-trigger.js';
 import { registerResponseTasks } from './respond-feature.js';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -126,6 +127,8 @@ export interface RunningDetection {
   timers: NodeJS.Timeout[];
   /** 'netlink' when exec events trigger scans, else 'poll' (periodic scans only). */
   mode: 'netlink' | 'poll';
+  /** Exec-triggered scans so far, and how many were skipped because every process of the trigger had exited. */
+  execStats: { readonly triggers: number; readonly skipped: number };
   stop(): void;
 }
 
@@ -134,7 +137,8 @@ export interface RunningDetection {
  * the reverse-shell and miner engines; each finding becomes an `alert` event, once per process
  * and then at most once per `repeatMs` while it persists. Where the kernel's process connector is
  * usable, an exec of a shell, interpreter or relay tool also triggers a scan `execScanDelayMs`
- * later (coalesced), so a reverse shell is seen within a fraction of a second instead of up to one
+ * later (coalesced; skipped when no process of that window is still a shell or relay tool,
+ * see exec-trigger.ts), so a reverse shell is seen within a fraction of a second instead of up to one
  * interval. Also registers the response tasks.
  */
 export function startDetection(o: DetectionOptions): RunningDetection {
@@ -272,23 +276,22 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   const timer = setInterval(() => scan('full'), o.intervalMs ?? 2_000);
   timer.unref();
 
-  let pending: NodeJS.Timeout | null = null;
+  const trigger = new ExecTrigger({
+    delayMs: o.execScanDelayMs ?? 150,
+    // (While paused, the scan itself returns at once.)
+    worth: (pid) => {
+      try {
+        return execWorthScan(pid, readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      } catch {
+        return false; // already gone; a relay it left behind is caught by the next scan
+      }
+    },
+    fire: () => scan('light'),
+  });
   const onExec = (e: ExecEvent): void => {
     if (e.pid === process.pid) return;
     reader.markExec(e.pid);
-    if (pending || o.isPaused()) return;
-    let comm: string;
-    try {
-      comm = readFileSync(`/proc/${e.pid}/comm`, 'utf8').trim();
-    } catch {
-      return; // already gone; a relay it left behind is caught by the next scan
-    }
-    if (!execWorthScan(e.pid, comm)) return;
-    pending = setTimeout(() => {
-      pending = null;
-      scan('light');
-    }, o.execScanDelayMs ?? 150);
-    pending.unref();
+    trigger.onExec(e.pid);
   };
   const watcher = o.execEvents === false ? null : watchExecEvents(onExec, (reason) => o.log('info', 'exec events unavailable; detection polls /proc only', { reason }));
   // With exec events reporting program changes, known processes need their stat only for CPU samples.
@@ -296,10 +299,11 @@ export function startDetection(o: DetectionOptions): RunningDetection {
   return {
     timers: [timer],
     mode: watcher ? 'netlink' : 'poll',
+    execStats: trigger.stats,
     stop() {
       stopped = true;
       clearInterval(timer);
-      if (pending) clearTimeout(pending);
+      trigger.stop();
       watcher?.close();
       poolNames?.stop();
     },

@@ -117,6 +117,7 @@ describe('startDetection', () => {
       const mine = () => events.filter((e) => e.data.details.pid === second?.pid);
       while (mine().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       expect(mine()[0]?.data.ruleId).toBe('revshell.stdio-socket');
+      expect(detection.execStats.triggers).toBeGreaterThan(0);
     } finally {
       detection.stop();
       if (second?.pid !== undefined) {
