@@ -16,6 +16,9 @@ export interface Check {
   fix?: string;
 }
 
+/** The server's default signed-request window (config signature.timestampWindowSec), as in Alibaba Cloud's POP. */
+const LINK_WINDOW_SEC = 900;
+
 const TLS_HINTS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server uses a self-signed certificate: copy it to this host and pass --ca <file> (or give the server a certificate from a trusted CA)',
   SELF_SIGNED_CERT_IN_CHAIN: 'the chain ends in an untrusted root: pass --ca <root.pem>',
@@ -123,7 +126,12 @@ export async function diagnose(home: string, o: { server?: string; caFile?: stri
     checks.push(
       abs <= 30
         ? { name: 'clock', status: 'OK', detail: `clock within ${Math.max(abs, 1)} s of the server` }
-        : { name: 'clock', status: abs > 300 ? 'FAIL' : 'WARN', detail: `this host's clock is ${abs} s ${skewSec > 0 ? 'behind' : 'ahead of'} the server`, fix: 'enable time sync (chrony / systemd-timesyncd / ntpdate)' },
+        : {
+            name: 'clock',
+            status: abs > LINK_WINDOW_SEC ? 'FAIL' : 'WARN',
+            detail: `this host's clock is ${abs} s ${skewSec > 0 ? 'behind' : 'ahead of'} the server${abs > LINK_WINDOW_SEC ? ` (a Vigil server refuses links more than ${LINK_WINDOW_SEC} s off by default)` : ''}`,
+            fix: 'enable time sync (chrony / systemd-timesyncd / ntpdate)',
+          },
     );
   } catch (err) {
     checks.push({ name: 'clock', status: 'FAIL', detail: (err as Error).message, fix: 'the server did not answer HTTP: check it is a Vigil server' });

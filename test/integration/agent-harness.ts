@@ -73,9 +73,13 @@ export interface AgentProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-/** Runs the agent bundle as a child in its own process group (so stop() also ends what it spawns). */
-export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
-  const child = spawn(process.execPath, [BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { PATH: process.env.PATH ?? '', ...env } });
+/**
+ * Runs the agent bundle as a child in its own process group (so stop() also ends what it spawns);
+ * `prefix` is a command that runs it (`unshare -m …`).
+ */
+export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}, prefix: string[] = []): AgentProcess {
+  const argv = [...prefix, process.execPath, BUNDLE, ...args];
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { PATH: process.env.PATH ?? '', ...env } });
   let text = '';
   child.stdout?.on('data', (b: Buffer) => (text += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (text += b.toString()));
@@ -104,8 +108,8 @@ export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): AgentPr
 }
 
 /** Runs a one-shot agent command (emit, doctor, status) and returns its exit code and output. */
-export async function agentCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
-  const p = spawnAgent(args, env);
+export async function agentCommand(args: string[], env: NodeJS.ProcessEnv = {}, prefix: string[] = []): Promise<{ code: number | null; out: string }> {
+  const p = spawnAgent(args, env, prefix);
   const code = await new Promise<number | null>((r) => p.child.once('exit', (c) => r(c)));
   return { code, out: p.output() };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,15 @@ async function newCode(v: Vigil): Promise<string> {
   if (v.url.startsWith('https:')) return (await v.server.services.installCodes.create(v.accountId, { vendorName: 'IDC' })).CaptchaCode;
   const r = await popClient(v.url, v.key.id, v.key.secret).request('AddInstallCode', { VendorName: 'IDC' }, { method: 'POST' });
   return r.CaptchaCode as string;
+}
+
+/** Debian's libfaketime (package faketime), wherever this architecture keeps it. */
+function libfaketime(): string {
+  const lib = execFileSync('dpkg', ['-L', 'libfaketime'], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.endsWith('/libfaketime.so.1'));
+  if (!lib) throw new Error('libfaketime.so.1 not found: install the faketime package (scripts/debian-packages.txt)');
+  return lib;
 }
 
 /** Lines of `vigil agent doctor` as {check: status}. */
@@ -154,5 +164,48 @@ describe('agent network paths: TCP relay, HTTPS_PROXY + TLS, doctor', () => {
     const wp = await agentCommand(['doctor', '--home', wrongPort, '--server', `http://127.0.0.1:${port}`]);
     expect(doctorLines(wp.out)).toMatchObject({ credentials: 'OK', tcp: 'FAIL' });
     expect(wp.out).toContain(`nothing listens on 127.0.0.1:${port}`);
+  });
+
+  it('doctor warns of a clock 10 minutes ahead and fails one 20 minutes ahead, which the server refuses as ClockSkew', async () => {
+    const home = tempDir('vigil-agent-clock-');
+    dirs.push(home);
+    const first = await agentCommand(['install', '--server', plain.url, '--code', await newCode(plain), '--home', home, '--no-service']);
+    expect(first.code).toBe(0);
+    // libfaketime moves this process's clock only (Debian's faketime package, installed by the test setup).
+    const ahead = (sec: number) => ({ LD_PRELOAD: libfaketime(), FAKETIME: `+${sec}s`, DONT_FAKE_MONOTONIC: '1' });
+    const drift = await agentCommand(['doctor', '--home', home], ahead(600));
+    expect(drift.code, drift.out).toBe(0);
+    expect(doctorLines(drift.out)).toMatchObject({ dns: 'OK', tcp: 'OK', clock: 'WARN', credential: 'OK' });
+    expect(drift.out).toMatch(/this host's clock is (59\d|60\d) s ahead of the server\n\s+fix: enable time sync/);
+
+    const r = await agentCommand(['doctor', '--home', home], ahead(1200));
+    expect(r.code, r.out).toBe(1);
+    expect(doctorLines(r.out)).toMatchObject({ dns: 'OK', tcp: 'OK', clock: 'FAIL', credential: 'FAIL' });
+    expect(r.out).toMatch(/this host's clock is (119\d|120\d) s ahead of the server \(a Vigil server refuses links more than 900 s off/);
+    expect(r.out).toMatch(/credential +ClockSkew: The agent's clock differs from the server's by 1\d{3} s \(allowed 900 s\)/);
+    const run = spawnAgent(['run', '--home', home], ahead(1200));
+    agents.push(run);
+    await waitFor('refusal logged', () => /server refused the link: ClockSkew/.test(run.output()));
+    expect(plain.server.services.agents.isConnected(agentIdOf(home))).toBe(false);
+    await run.stop();
+  });
+
+  it('doctor names a server name that does not resolve (resolver on loopback answering nothing, in a private mount namespace)', async () => {
+    const home = tempDir('vigil-agent-dns-');
+    dirs.push(home);
+    const first = await agentCommand(['install', '--server', plain.url, '--code', await newCode(plain), '--home', home, '--no-service']);
+    expect(first.code).toBe(0);
+    const cred = JSON.parse(readFileSync(join(home, 'agent.json'), 'utf8')) as { server: string };
+    cred.server = cred.server.replace('127.0.0.1', 'vigil-server.invalid');
+    writeFileSync(join(home, 'agent.json'), JSON.stringify(cred), { mode: 0o600 });
+    // This host's resolver, only for the doctor: a nameserver on loopback where nothing listens.
+    const resolv = join(home, 'resolv.conf');
+    writeFileSync(resolv, 'nameserver 127.0.0.9\noptions timeout:1 attempts:1\n');
+    const prefix = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `mount --bind "${resolv}" /etc/resolv.conf && exec "$@"`, 'sh'];
+    const r = await agentCommand(['doctor', '--home', home], {}, prefix);
+    expect(r.code, r.out).toBe(1);
+    expect(doctorLines(r.out)).toMatchObject({ credentials: 'OK', dns: 'FAIL', tcp: 'SKIP', credential: 'SKIP' });
+    expect(r.out).toMatch(/vigil-server\.invalid: (EAI_AGAIN|ENOTFOUND|ESERVFAIL|ECONNREFUSED)/);
+    expect(r.out).toMatch(/fix: check \/etc\/resolv\.conf/);
   });
 });
