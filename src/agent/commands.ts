@@ -64,12 +64,15 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
         },
       });
       console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: `agent ${agent.credentials.agentId} running (home ${home})` }));
-      const stop = () => {
-        agent.stop();
-        setTimeout(() => process.exit(0), 200).unref();
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        void agent.shutdown(signal).finally(() => setTimeout(() => process.exit(0), 200).unref());
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
+      process.on('SIGHUP', stop);
     });
 
   cmd

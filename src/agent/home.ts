@@ -33,6 +33,10 @@ export const paths = (home: string) => ({
   results: join(home, 'task-results.json'),
   pid: join(home, 'agent.pid'),
   log: join(home, 'agent.log'),
+  /** Self-protection: this run's state, the supervisor's record of the last exit, its stop notice. */
+  runState: join(home, 'run-state.json'),
+  lastExit: join(home, 'last-exit.json'),
+  stopIntent: join(home, 'stop-intent.json'),
   /** Executable sha256 cache of the inventory collection children. */
   exeHashes: join(home, 'exe-hashes.json'),
 });

@@ -18,6 +18,8 @@ import { startBruteForce } from './bruteforce-feature.js';
 import { startTraces } from './traces-feature.js';
 import { startAgentBudget, type AgentBudgetOptions } from './budget.js';
 import { stopCollections } from './collections.js';
+import { startSelfProtection } from './self-protect-feature.js';
+import { ALERT_EVENT_KIND } from '../domain/alerts/alert-types.js';
 
 export interface RunOptions {
   home: string;
@@ -47,6 +49,8 @@ export interface RunningAgent {
   link: AgentLink;
   isPaused(): boolean;
   stop(): void;
+  /** A stop signal: self-protection reports it unless the service manager sent it, then stop(). */
+  shutdown(signal: NodeJS.Signals): Promise<void>;
 }
 
 const RESULT_CACHE = 500;
@@ -194,6 +198,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
       queue.push('agent.selfwatch', { rssBytes: rss, limitBytes: maxRss, action: 'restart' });
       log('error', `agent RSS ${Math.round(rss / 1048576)} MB exceeds the ${Math.round(maxRss / 1048576)} MB limit; exiting to be restarted`);
       writeStatus(true);
+      selfProtect.markStopped('memory limit restart');
       process.exit(75);
     }, 10_000),
   ];
@@ -218,6 +223,14 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
     link.flush();
   }, log);
   link.start();
+  const selfProtect = startSelfProtection({
+    home: o.home,
+    log,
+    push: (a) => {
+      queue.push(ALERT_EVENT_KIND, a);
+      link.flush();
+    },
+  });
   const inventory = startInventory(link, log, o.self ? { self: o.self, home: o.home } : {});
   const detection = startDetection({ link, queue, log, home: o.home, isPaused: () => paused });
   timers.push(...detection.timers);
@@ -229,12 +242,21 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
   const bruteForce = startBruteForce({ link, queue, log, home: o.home, isPaused: () => paused, serverUrl: cred.server });
   writeStatus();
 
-  return {
+  const agent: RunningAgent = {
     credentials: cred,
     queue,
     link,
     isPaused: () => paused,
+    async shutdown(signal) {
+      const before = queue.pending;
+      selfProtect.onSignal(signal);
+      // A report just queued: give the link a moment to deliver it (else the next run sends it).
+      for (let i = 0; i < 20 && queue.pending > before && link.state.connected; i++) await new Promise((r) => setTimeout(r, 50));
+      agent.stop();
+    },
     stop() {
+      selfProtect.markStopped('stopped');
+      selfProtect.stop();
       for (const t of timers) clearInterval(t);
       inboxWatch?.close();
       if (inboxDue) clearTimeout(inboxDue);
@@ -249,6 +271,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
       writeStatus(true);
     },
   };
+  return agent;
 }
 
 /** `vigil agent emit`: hands an event to the running agent through its inbox (atomic file drop). */

@@ -4,6 +4,8 @@ import { paths } from './home.js';
 import { AGENT_ENV } from './process-tuning.js';
 
 const LOG_MAX_BYTES = 10 * 1024 * 1024;
+/** Set in the agent's environment by its supervisor: the supervisor's pid. */
+export const SUPERVISOR_ENV = 'VIGIL_SUPERVISOR_PID';
 
 function rotate(file: string): void {
   try {
@@ -25,6 +27,8 @@ export async function supervise(home: string, runCommand: string[]): Promise<nev
   let delay = 1_000;
   const stop = () => {
     stopping = true;
+    // The agent reports a SIGTERM nobody announced as an attack on it (self-protect.ts).
+    if (child?.pid) writeFileSync(p.stopIntent, JSON.stringify({ pid: child.pid, at: Date.now() }), { mode: 0o600 });
     child?.kill('SIGTERM');
     rmSync(p.pid, { force: true });
     setTimeout(() => process.exit(0), 3_000).unref();
@@ -36,16 +40,18 @@ export async function supervise(home: string, runCommand: string[]): Promise<nev
     rotate(p.log);
     const started = Date.now();
     const [cmd, ...args] = runCommand as [string, ...string[]];
-    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...AGENT_ENV } });
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...AGENT_ENV, [SUPERVISOR_ENV]: String(process.pid) } });
     child = c;
     const toLog = (b: Buffer) => appendFileSync(p.log, b, { mode: 0o600 });
     c.stdout?.on('data', toLog);
     c.stderr?.on('data', toLog);
-    const code = await new Promise<number | null>((resolve) => c.once('exit', (code) => resolve(code)));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => c.once('exit', (code, signal) => resolve([code, signal])));
     child = null;
     if (stopping) process.exit(0);
+    // The next agent reads this to say how its predecessor ended (self-protect.ts).
+    if (c.pid) writeFileSync(p.lastExit, JSON.stringify({ pid: c.pid, code, signal, at: Date.now() }), { mode: 0o600 });
     if (Date.now() - started > 60_000) delay = 1_000;
-    appendFileSync(p.log, JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: `agent exited (code ${code}); restarting in ${delay} ms` }) + '\n');
+    appendFileSync(p.log, JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: `agent exited (${signal ? `signal ${signal}` : `code ${code}`}); restarting in ${delay} ms` }) + '\n');
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(30_000, delay * 2);
   }
