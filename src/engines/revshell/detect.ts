@@ -87,9 +87,9 @@ export function detectReverseShells(snapshot: ProcessSnapshot, options: DetectOp
       });
       continue;
     }
-    const inPath = graph.findRelay(p, 0, maxHops, isBarrier);
+    const inPath = graph.findRelay(p, 0, maxHops, isBarrier, isRelayTool);
     if (!inPath) continue;
-    const outPath: RelayPath | null = graph.findRelay(p, 1, maxHops, isBarrier) ?? graph.findRelay(p, 2, maxHops, isBarrier);
+    const outPath: RelayPath | null = graph.findRelay(p, 1, maxHops, isBarrier, isRelayTool) ?? graph.findRelay(p, 2, maxHops, isBarrier, isRelayTool);
     if (!outPath) continue;
     const readsStdin = shellReadsStdin(p.cmdline);
     const relayTool = isRelayTool(inPath.holder) || isRelayTool(outPath.holder);

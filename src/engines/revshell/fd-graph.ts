@@ -112,9 +112,12 @@ export class FdGraph {
   /**
    * Breadth-first search from `start`'s fd `fdNum` to the nearest process holding a remote socket.
    * From the shell only the given fd is followed; from intermediate processes, pipes/FIFOs on any
-   * fd and ptys/socketpairs on stdio. `isBarrier` processes are neither relays nor hops.
+   * fd and ptys/socketpairs on stdio. `isBarrier` processes are neither relays nor hops;
+   * `isEndpoint` ones (relay tools) end a path even without a known remote socket: a relay tool's own
+   * connection is the one that matters (not yet in the socket tables while it connects), and what
+   * lies beyond it is only what it inherited — a stray pipe to its parent, say.
    */
-  findRelay(start: ProcessInfo, fdNum: number, maxHops: number, isBarrier: (p: ProcessInfo) => boolean): RelayPath | null {
+  findRelay(start: ProcessInfo, fdNum: number, maxHops: number, isBarrier: (p: ProcessInfo) => boolean, isEndpoint?: (p: ProcessInfo) => boolean): RelayPath | null {
     const first = start.fds.find((f) => f.fd === fdNum);
     if (!first) return null;
     const seen = new Set<number>([start.pid]);
@@ -131,6 +134,7 @@ export class FdGraph {
             const hops = [...node.hops, { pid: q.pid, comm: q.comm, link: n.link, resource: n.resource }];
             const sock = this.remoteSockets(q)[0];
             if (sock) return { holder: q, socket: sock, hops };
+            if (isEndpoint?.(q)) continue;
             const onward = q.fds.filter((f) => f.kind === 'pipe' || f.fifoId !== undefined || (f.fd <= 2 && (f.kind === 'pts' || f.kind === 'socket')));
             next.push({ p: q, hops, fds: onward });
           }
