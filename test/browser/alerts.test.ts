@@ -45,6 +45,15 @@ describe('Alerts console page', () => {
       },
     });
     if (id === null) throw new Error('alert not stored');
+    // A self-protection alert as the agent sends it (src/agent/self-protect.ts).
+    const tamper = await alerts.ingest(account.id, HOST, {
+      ruleId: 'agent.tamper',
+      name: 'Vigil agent file tampered with',
+      level: 'serious',
+      aggKey: '/usr/local/lib/vigil/vigil-agent.mjs|content',
+      details: { pid: 4242, comm: 'vigil-agent', file: { path: '/usr/local/lib/vigil/vigil-agent.mjs' }, evidence: '/usr/local/lib/vigil/vigil-agent.mjs was modified (sha256 0123456789abcdef… → fedcba9876543210…)' },
+    });
+    if (tamper === null) throw new Error('tamper alert not stored');
     browser = await launchBrowser();
     page = await openPage(browser, pageErrors);
   });
@@ -83,5 +92,22 @@ describe('Alerts console page', () => {
     await page.locator('.ant-select-dropdown:visible').getByText('Pending', { exact: true }).click();
     await expect.poll(() => page.locator('[data-testid="alerts-table"] tr', { hasText: 'Reverse shell' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('zh-CN: alert names in Chinese, including the agent self-protection alert and its evidence', async () => {
+    if (!server || !browser) throw new Error('server did not start');
+    const zh = await openPage(browser, pageErrors, 'zh-CN');
+    await loginToConsole(zh, server);
+    await zh.goto(`${server.url}/console/#/detection/alerts`);
+    await expect.poll(() => text(zh.locator('h3').first())).toBe('安全告警处理');
+    const revshell = zh.locator('[data-testid="alerts-table"] tr', { hasText: '反弹 Shell：Shell 的输入输出直连网络' });
+    await expect.poll(() => revshell.count()).toBe(1);
+    const tamper = zh.locator('[data-testid="alerts-table"] tr', { hasText: 'Vigil 客户端文件被篡改' });
+    await expect.poll(() => text(tamper)).toContain('紧急');
+    await tamper.getByText('Vigil 客户端文件被篡改').click();
+    await expect.poll(() => text(zh.locator('.ant-drawer-title'))).toBe('Vigil 客户端文件被篡改');
+    expect(await text(zh.getByTestId('alert-detail'))).toContain('/usr/local/lib/vigil/vigil-agent.mjs was modified');
+    expect(pageErrors).toEqual([]);
+    await zh.context().close();
   }, 90_000);
 });

@@ -5,6 +5,8 @@ import type { AuditEvent } from '../../console/src/api/types.js';
 import en from '../../console/src/i18n/en.json' with { type: 'json' };
 import zhCN from '../../console/src/i18n/zh-CN.json' with { type: 'json' };
 import { pickLanguage } from '../../console/src/i18n/languages.js';
+import { alertName } from '../../console/src/pages/alerts/alert-names.js';
+import { previousRunAlert, signalAlert, supervisorLostAlert, tamperAlert } from '../../src/agent/self-protect.js';
 import { auditEventsToCsv, auditEventsToJson, csvCell } from '../../console/src/pages/audit/audit-export.js';
 import { buildLookupParams } from '../../console/src/pages/audit/audit-query.js';
 
@@ -31,6 +33,23 @@ function event(overrides: Partial<AuditEvent>): AuditEvent {
     ...overrides,
   };
 }
+
+describe('alert names in the console language', () => {
+  it('translates the names agents send, webshell rules by prefix, and leaves unknown names and English alone', () => {
+    expect(alertName('Reverse shell: shell relayed to a network socket', 'zh-CN')).toBe('反弹 Shell：Shell 经管道或伪终端中转到网络');
+    expect(alertName('Webshell: php.eval-request', 'zh-CN')).toBe('网站后门：php.eval-request');
+    expect(alertName('Something new', 'zh-CN')).toBe('Something new');
+    expect(alertName('Mining program', 'en')).toBe('Mining program');
+    // Every self-protection alert the agent can raise has a Chinese name.
+    const sent = [
+      tamperAlert({ path: '/x', change: 'deleted', evidence: '' }),
+      signalAlert('SIGTERM', 'systemd'),
+      supervisorLostAlert(1, 1),
+      previousRunAlert({ pid: 2, startedAt: 0, clean: false }, null, false),
+    ].map((a) => a?.name ?? '');
+    for (const name of sent) expect(alertName(name, 'zh-CN'), name).toMatch(/^Vigil 客户端/);
+  });
+});
 
 describe('console i18n', () => {
   it('has every key in both languages, none empty', () => {

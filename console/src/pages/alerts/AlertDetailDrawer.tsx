@@ -1,19 +1,20 @@
 import { Alert, Button, Descriptions, Drawer, Steps, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { detailsOf, type SuspEvent } from './alert-api.js';
+import { alertName } from './alert-names.js';
 import { AlertLevelTag, AlertStatusTag } from './AlertTags.js';
 import { EvidenceView } from './EvidenceView.js';
 
 /** One alert: the process chain (shell first, then its ancestors), fds, network peer and relay hops. */
 export function AlertDetailDrawer({ alert, onClose, onHandle }: { alert: SuspEvent | undefined; onClose: () => void; onHandle: (a: SuspEvent) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const d = alert ? detailsOf(alert) : {};
   return (
     <Drawer
       open={alert !== undefined}
       onClose={onClose}
       width={720}
-      title={alert?.Name}
+      title={alert ? alertName(alert.Name, i18n.language) : undefined}
       destroyOnHidden
       extra={
         alert && (alert.EventStatus === 1 || alert.EventStatus === 16) ? (

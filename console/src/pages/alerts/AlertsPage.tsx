@@ -6,6 +6,7 @@ import { callAction } from '../../api/client.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { useApiErrorHandler } from '../../components/use-api-error.js';
 import { STATUS_CODES, type SuspEvent, type SuspEventList } from './alert-api.js';
+import { alertName } from './alert-names.js';
 import { AlertDetailDrawer } from './AlertDetailDrawer.js';
 import { AlertLevelTag, AlertStatusTag } from './AlertTags.js';
 import { HandleAlertModal } from './HandleAlertModal.js';
@@ -18,7 +19,7 @@ function time(ms: number): string {
 
 /** 安全告警处理 / Alerts: aggregated alerts with filters, detail and handling. */
 export function AlertsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiErrorHandler();
   const [data, setData] = useState<SuspEventList>({ TotalCount: 0, SuspEvents: [] });
@@ -98,7 +99,7 @@ export function AlertsPage() {
           pagination={{ current: page, pageSize: PAGE_SIZE, total: data.TotalCount, onChange: setPage, showSizeChanger: false }}
           columns={[
             { title: t('alerts.level'), dataIndex: 'Level', render: (l: SuspEvent['Level']) => <AlertLevelTag level={l} /> },
-            { title: t('alerts.name'), key: 'name', render: (_: unknown, e) => <a onClick={() => setDetailId(e.Id)} data-testid={`alert-open-${e.Id}`}>{e.Name}</a> },
+            { title: t('alerts.name'), key: 'name', render: (_: unknown, e) => <a onClick={() => setDetailId(e.Id)} data-testid={`alert-open-${e.Id}`}>{alertName(e.Name, i18n.language)}</a> },
             { title: t('alerts.host'), key: 'host', render: (_: unknown, e) => `${e.InstanceName || e.Uuid.slice(0, 8)} ${e.IntranetIp}` },
             { title: t('alerts.firstTime'), dataIndex: 'OccurrenceTimeStamp', render: time },
             { title: t('alerts.lastTime'), dataIndex: 'LastTimeStamp', render: time },
