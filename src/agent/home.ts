@@ -37,6 +37,10 @@ export const paths = (home: string) => ({
   runState: join(home, 'run-state.json'),
   lastExit: join(home, 'last-exit.json'),
   stopIntent: join(home, 'stop-intent.json'),
+  /** Written by install.sh before it replaces the program of a running agent: `{sha256, at}`. */
+  programUpdate: join(home, 'program-update.json'),
+  /** The guarded files' states (sha256, mode, owner) as last seen, compared at the next start. */
+  guardState: join(home, 'guard-state.json'),
   /** Executable sha256 cache of the inventory collection children. */
   exeHashes: join(home, 'exe-hashes.json'),
 });

@@ -72,6 +72,20 @@ export async function startDaemon(home: string, self: string[]): Promise<number>
   throw new Error('the agent supervisor did not start (no pid file after 10 s)');
 }
 
+/** SIGTERM to the supervisor (it stops its agent, announced); waits up to 5 s for the supervisor to exit. */
+async function stopDaemon(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 export function daemonPid(home: string): number | null {
   const f = paths(home).pid;
   if (!existsSync(f)) return null;
@@ -91,8 +105,10 @@ export async function installService(o: InstallServiceOptions): Promise<ServiceM
   if (systemdUsable()) {
     writeFileSync(UNIT_FILE, unitText(runCmd), { mode: 0o644 });
     run('systemctl', ['daemon-reload']);
-    run('systemctl', o.image ? ['enable', 'vigil-agent.service'] : ['enable', '--now', 'vigil-agent.service']);
-    o.log(o.image ? `systemd unit ${UNIT_FILE} enabled; the agent enrolls at next boot` : `systemd unit ${UNIT_FILE} enabled and started`);
+    run('systemctl', ['enable', 'vigil-agent.service']);
+    // `restart` also starts it; an agent already running (a re-install, an upgrade) runs the new program.
+    if (!o.image) run('systemctl', ['restart', 'vigil-agent.service']);
+    o.log(o.image ? `systemd unit ${UNIT_FILE} enabled; the agent enrolls at next boot` : `systemd unit ${UNIT_FILE} enabled and (re)started`);
     return 'systemd';
   }
   if (!o.noBoot) {
@@ -104,6 +120,12 @@ export async function installService(o: InstallServiceOptions): Promise<ServiceM
   if (o.image) {
     o.log('image mode: files installed; the agent enrolls when it first starts (next boot)');
     return 'none';
+  }
+  // A re-install (an upgrade): stop the running supervisor cleanly first, so one agent runs the new program.
+  const old = daemonPid(o.home);
+  if (old) {
+    await stopDaemon(old);
+    o.log(`stopped the running agent supervisor (pid ${old}) to start the new program`);
   }
   const pid = await startDaemon(o.home, o.self);
   o.log(`no systemd: agent running under its own supervisor (pid ${pid}, log ${paths(o.home).log})`);
@@ -124,8 +146,7 @@ export async function uninstall(o: { home: string; keepData: boolean; prefixBund
   }
   const pid = daemonPid(o.home);
   if (pid) {
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 50 && daemonPid(o.home); i++) await new Promise((r) => setTimeout(r, 100));
+    await stopDaemon(pid);
     o.log(`stopped the agent supervisor (pid ${pid})`);
   }
   if (!o.keepData) {

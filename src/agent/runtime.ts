@@ -230,6 +230,7 @@ export async function runAgent(o: RunOptions): Promise<RunningAgent> {
       queue.push(ALERT_EVENT_KIND, a);
       link.flush();
     },
+    event: (kind, data) => queue.push(kind, data),
   });
   const inventory = startInventory(link, log, o.self ? { self: o.self, home: o.home } : {});
   const detection = startDetection({ link, queue, log, home: o.home, isPaused: () => paused });

@@ -4,8 +4,11 @@ import type { AlertEventData } from '../domain/alerts/alert-types.js';
 import { underSystemd } from './budget.js';
 import { paths, readJson } from './home.js';
 import { CRON_FILE, UNIT_FILE } from './install.js';
-import { previousRunAlert, signalAlert, startFileGuard, supervisorLostAlert, tamperAlert, type ExitRecord, type RunState } from './self-protect.js';
+import { previousRunAlert, signalAlert, startFileGuard, supervisorLostAlert, tamperAlert, type ExitRecord, type FileState, type RunState } from './self-protect.js';
 import { SUPERVISOR_ENV } from './supervisor.js';
+
+/** How long install.sh's notice of a new program stays valid. */
+const UPDATE_NOTICE_MS = 15 * 60_000;
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -13,6 +16,8 @@ export interface SelfProtectionOptions {
   home: string;
   /** Queues an alert event and flushes the link. */
   push: (a: AlertEventData) => void;
+  /** Queues another event (not an alert). */
+  event: (kind: string, data: unknown) => void;
   log: Log;
   /** The program file this agent runs from (default process.argv[1]). */
   program?: string;
@@ -49,10 +54,31 @@ export function startSelfProtection(o: SelfProtectionOptions) {
   const supervisorPid = Number(env[SUPERVISOR_ENV]) || null;
   const managedBy: 'supervisor' | 'systemd' | null = supervisorPid ? 'supervisor' : underSystemd(env) ? 'systemd' : null;
 
-  const files = [o.program ?? process.argv[1], p.credentials, UNIT_FILE, CRON_FILE].filter((f): f is string => typeof f === 'string' && existsSync(f));
+  const program = o.program ?? process.argv[1];
+  const files = [program, p.credentials, UNIT_FILE, CRON_FILE].filter((f): f is string => typeof f === 'string' && existsSync(f));
+  /** install.sh announced exactly this new program a short while ago (an upgrade, not tampering). */
+  const announcedUpdate = (sha256: string | undefined): boolean => {
+    const notice = tryJson<{ sha256?: string; at?: number }>(p.programUpdate);
+    if (!notice || !sha256 || notice.sha256 !== sha256 || typeof notice.at !== 'number' || Math.abs(Date.now() - notice.at) > UPDATE_NOTICE_MS) return false;
+    rmSync(p.programUpdate, { force: true });
+    return true;
+  };
   const guard = startFileGuard({
     files,
+    recorded: tryJson<Record<string, FileState>>(p.guardState),
+    onStates: (states) => {
+      try {
+        writeFileSync(p.guardState, JSON.stringify(states), { mode: 0o600 });
+      } catch {
+        // a read-only home: changes while stopped go unseen
+      }
+    },
     onChange: (c) => {
+      if (c.path === program && c.change === 'content' && announcedUpdate(c.sha256)) {
+        o.log('info', `self-protection: ${c.path} replaced by an announced update (sha256 ${c.sha256 ?? '?'}); restart to run it`);
+        o.event('agent.program-updated', { path: c.path, sha256: c.sha256 });
+        return;
+      }
       o.log('warn', `self-protection: ${c.evidence}`);
       o.push(tamperAlert(c));
     },
@@ -68,6 +94,8 @@ export function startSelfProtection(o: SelfProtectionOptions) {
   }
   const state: RunState = { pid: process.pid, startedAt: Date.now(), clean: false };
   const writeState = () => {
+    // An agent that ends after its successor started (an upgrade's overlap) must not overwrite the successor's state.
+    if (state.clean && tryJson<RunState>(p.runState)?.pid !== process.pid) return;
     try {
       writeFileSync(p.runState, JSON.stringify(state), { mode: 0o600 });
     } catch {

@@ -81,6 +81,39 @@ describe('file guard (inotify on the directories)', () => {
   });
 });
 
+describe('file guard across runs and stops', () => {
+  it('compares with the states the previous run recorded: a change while no agent ran is reported at start', () => {
+    const d = temp();
+    const f = join(d, 'vigil-agent.mjs');
+    writeFileSync(f, 'v1');
+    let recorded: Record<string, ReturnType<typeof readFileState>> = {};
+    const first = startFileGuard({ files: [f], onChange: () => undefined, onStates: (s) => (recorded = s), intervalMs: 3_600_000 });
+    first.stop();
+    writeFileSync(f, 'v2 (replaced while stopped)');
+    const changes: FileChange[] = [];
+    guards.push(startFileGuard({ files: [f], recorded, onChange: (c) => changes.push(c), onStates: (s) => (recorded = s), intervalMs: 3_600_000 }));
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.evidence).toMatch(/was modified .* while no agent was running$/);
+    // The new state is recorded: the run after that has nothing to report.
+    const again: FileChange[] = [];
+    guards.push(startFileGuard({ files: [f], recorded, onChange: (c) => again.push(c), intervalMs: 3_600_000 }));
+    expect(again).toEqual([]);
+  });
+
+  it('stop() still checks a change seen just before it (replace, then stop at once)', async () => {
+    const d = temp();
+    const f = join(d, 'vigil-agent.mjs');
+    writeFileSync(f, 'v1');
+    const changes: FileChange[] = [];
+    const g = startFileGuard({ files: [f], onChange: (c) => changes.push(c), intervalMs: 3_600_000 });
+    writeFileSync(join(d, '.tmp'), 'v2');
+    renameSync(join(d, '.tmp'), f);
+    await sleep(20); // the inotify event arrives; its 100 ms settling delay has not passed
+    g.stop();
+    expect(changes.map((c) => c.change)).toEqual(['content']);
+  });
+});
+
 describe('how the previous run ended', () => {
   const prev = { pid: 4242, startedAt: Date.parse('2026-12-05T06:00:00Z'), clean: false };
   it('names the signal the supervisor saw, or a crash, or an unknown end; nothing after a clean stop', () => {

@@ -89,6 +89,13 @@ export interface FileGuardOptions {
   onChange: (c: FileChange) => void;
   /** Full re-check of every file, a backstop for missed inotify events (default 5 min). */
   intervalMs?: number;
+  /**
+   * The states the previous run recorded (`onStates`): a file changed while no agent ran is
+   * reported at start, marked so in its evidence.
+   */
+  recorded?: Record<string, FileState> | null;
+  /** Called with every file's state at start and after each change (to be recorded). */
+  onStates?: (states: Record<string, FileState>) => void;
 }
 
 /**
@@ -97,14 +104,25 @@ export interface FileGuardOptions {
  */
 export function startFileGuard(o: FileGuardOptions): { check(): void; stop(): void } {
   const states = new Map<string, FileState>();
-  for (const f of new Set(o.files)) states.set(f, readFileState(f));
+  const record = () => o.onStates?.(Object.fromEntries(states));
+  for (const f of new Set(o.files)) {
+    const now = readFileState(f);
+    states.set(f, now);
+    const before = o.recorded?.[f];
+    const c = before ? compareFileState(f, before, now) : null;
+    if (c) o.onChange({ ...c, evidence: `${c.evidence} while no agent was running` });
+  }
+  record();
   const checkOne = (f: string) => {
     const before = states.get(f);
     if (!before) return;
     const after = readFileState(f, before);
     states.set(f, after);
     const c = compareFileState(f, before, after);
-    if (c) o.onChange(c);
+    if (c) {
+      record();
+      o.onChange(c);
+    }
   };
   const check = () => {
     for (const f of states.keys()) checkOne(f);
@@ -144,8 +162,14 @@ export function startFileGuard(o: FileGuardOptions): { check(): void; stop(): vo
     check,
     stop() {
       clearInterval(timer);
-      for (const t of due.values()) clearTimeout(t);
       for (const w of watchers) w.close();
+      // A change seen just before the stop (an upgrade replacing the program, then stopping it) is
+      // still checked and reported.
+      for (const [f, t] of due) {
+        clearTimeout(t);
+        checkOne(f);
+      }
+      due.clear();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,8 +132,34 @@ describe('install script end to end (no systemd here: supervised daemon)', () =>
     expect(statSync(hashes).mode & 0o777).toBe(0o600);
     expect((JSON.parse(readFileSync(hashes, 'utf8')) as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
 
+    // Running the install command again upgrades in place: the new program is announced (no
+    // tampering alert), the running supervisor is stopped cleanly and one new agent runs it.
+    const supervisorBefore = Number(readFileSync(join(home, 'agent.pid'), 'utf8'));
+    // A newer build: the served script, downloading a changed bundle (curl reads file:// too).
+    const newer = join(prefix, 'newer-build.mjs');
+    writeFileSync(newer, readFileSync(join(prefix, 'vigil-agent.mjs'), 'utf8') + '\n// a newer build\n');
+    const script = (await (await fetch(`${t.url}/agent/install.sh?code=${code}`)).text()).replace('"$VIGIL_SERVER/agent/vigil-agent.mjs"', `"file://${newer}"`);
+    expect(script).toContain(`file://${newer}`);
+    const again = await run('bash', ['-c', script], { env: { PATH: process.env.PATH ?? '', VIGIL_HOME: home, VIGIL_PREFIX: prefix, VIGIL_AGENT_FLAGS: '--no-boot' }, timeout: 60_000 }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }),
+    );
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toContain(`stopped the running agent supervisor (pid ${supervisorBefore})`);
+    expect(existsSync(`/proc/${supervisorBefore}/status`) && !/State:\s+Z/.test(readFileSync(`/proc/${supervisorBefore}/status`, 'utf8'))).toBe(false);
+    const upgraded = await waitFor('upgraded agent online', () => {
+      const st = JSON.parse(readFileSync(join(home, 'status.json'), 'utf8')) as { pid: number; connected: boolean };
+      return st.pid !== status.link.pid && st.connected && hub.isConnected(agentId) ? st : undefined;
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const selfAlerts = await t.server.services.store.db.selectFrom('alerts').select(['rule_id', 'details_json']).where('uuid', '=', agentId).where('rule_id', 'like', 'agent.%').execute();
+    expect(selfAlerts).toEqual([]);
+    const agentLog = readFileSync(join(home, 'agent.log'), 'utf8');
+    expect(agentLog, agentLog.split('\n').filter((l) => /self-protection|supervisor|exited/.test(l)).join('\n')).toMatch(/replaced by an announced update/);
+    expect(existsSync(join(home, 'program-update.json'))).toBe(false);
+
     // The agent process dies: its supervisor starts a new one, which reconnects.
-    const firstPid = status.link.pid;
+    const firstPid = upgraded.pid;
     process.kill(firstPid, 'SIGKILL');
     await waitFor('restarted by the supervisor', async () => {
       const st = JSON.parse(readFileSync(join(home, 'status.json'), 'utf8')) as { pid: number; connected: boolean };

@@ -81,7 +81,9 @@ describe('agent self-protection: tampered files and kills are alerted', () => {
     }, 20_000);
     expect(found.find((a) => a.path === program)).toMatchObject({ level: 'serious', evidence: expect.stringMatching(/was modified \(sha256/) });
     expect(found.find((a) => a.path === join(home, 'agent.json'))).toMatchObject({ evidence: expect.stringMatching(/mode changed 0600 → 0644/) });
+    // Put back: that is a change too (seen before the next test kills the agent).
     chmodSync(join(home, 'agent.json'), 0o600);
+    await waitFor('mode restored alert', async () => (await alerts()).find((a) => /mode changed 0644 → 0600/.test(a.evidence)), 20_000);
   });
 
   it('SIGKILL: the agent its supervisor starts again reports how its predecessor ended', async () => {
@@ -117,6 +119,18 @@ describe('agent self-protection: tampered files and kills are alerted', () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect((await alerts()).length).toBe(countBefore);
     expect((await alerts()).find((x) => x.aggKey === 'previous-run')?.count).toBe(1);
+  });
+
+  it('a program changed while the agent was stopped is reported by the next agent at start', async () => {
+    const sup = sups.at(-1) as ChildProcess;
+    const pid = agentPid();
+    kill(sup.pid as number, 'SIGTERM');
+    await waitFor('agent stopped', () => !existsSync(`/proc/${pid}`), 15_000);
+    appendFileSync(program, '\n// swapped while stopped\n');
+    startSupervisor();
+    await online(pid);
+    const a = await waitFor('tamper alert at start', async () => (await alerts()).find((x) => x.rule === 'agent.tamper' && x.path === program && /while no agent was running/.test(x.evidence)), 20_000);
+    expect(a.level).toBe('serious');
   });
 
   it('a killed supervisor is reported by the agent it leaves behind', async () => {

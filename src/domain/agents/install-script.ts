@@ -33,6 +33,11 @@ else
   fail "neither curl nor wget is installed."
 fi
 chmod 0755 "$TMP"
+# Upgrading a running agent: announce the new program, so its self-protection records an update
+# instead of raising a tampering alert (the notice names the exact file, and expires).
+if [ -f "$VIGIL_HOME/agent.json" ] && command -v sha256sum >/dev/null 2>&1; then
+  (umask 077; printf '{"sha256":"%s","at":%s}\n' "$(sha256sum "$TMP" | cut -d' ' -f1)" "$(date +%s)000" > "$VIGIL_HOME/program-update.json")
+fi
 mv -f "$TMP" "$VIGIL_PREFIX/vigil-agent.mjs"
 trap - EXIT
 
