@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { diagnose, formatChecks } from './doctor.js';
-import { agentHome, ensureHome, loadCredentials, paths, readJson, writeFileAtomic } from './home.js';
+import { fetchVia } from './dial.js';
+import { agentHome, caFrom, ensureHome, loadCredentials, paths, readJson, writeFileAtomic } from './home.js';
+import { checkRulesBundle, writeRules } from './rules-bundle.js';
 import { daemonPid, installService, systemdUsable, uninstall, UNIT_FILE } from './install.js';
 import { collectCommand } from './collections.js';
 import { emitToInbox, ensureEnrolled, runAgent } from './runtime.js';
@@ -105,6 +107,17 @@ export function registerAgentCommands(cmd: Command, self: string[]): void {
       } else {
         const cred = await ensureEnrolled({ home, server, code: f.code as string, ...(f.ca ? { caFile: f.ca } : {}), ...(f.proxy ? { proxy: f.proxy } : {}) });
         log(`enrolled as agent ${cred.agentId}; credential in ${paths(home).credentials}`);
+      }
+      // The rules beside the program (baseline policies, weak-password lists, miner indicators).
+      if (f.prefix) {
+        try {
+          const res = await fetchVia(`${server}/agent/rules.json`, { ...(f.ca ? { ca: caFrom(f.ca) } : {}), ...(f.proxy ? { proxy: f.proxy } : {}) });
+          if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+          const n = writeRules(join(f.prefix, 'rules'), checkRulesBundle(JSON.parse(res.body)));
+          log(`rules: ${n} files in ${join(f.prefix, 'rules')}`);
+        } catch (err) {
+          log(`warning: rules not installed (${(err as Error).message}); baseline checks and miner indicators stay off until the install command runs again`);
+        }
       }
       const mode = await installService({ home, self, image: f.image === true, noService: !f.service, noBoot: !f.boot, log });
       if (f.prefix) writeFileAtomic(join(home, 'install.json'), JSON.stringify({ prefix: f.prefix, mode, self }));

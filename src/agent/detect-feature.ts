@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
 import { findStratumUrls, isMinerName } from '../engines/mining/iocs.js';
@@ -16,6 +16,7 @@ import { minerPersistence, registerMinerCleanupTask } from './miner-persistence.
 import type { EventQueue } from './event-queue.js';
 import type { AgentLink } from './link.js';
 import { ExecTrigger } from './exec-trigger.js';
+import { findRulesDir } from './rules-dir.js';
 import { registerResponseTasks } from './respond-feature.js';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -51,10 +52,12 @@ const REVSHELL_NAMES: Record<ReverseShellFinding['class'], string> = {
   3: 'Reverse shell: interpreter running a shell over the network',
 };
 
-/** rules/mining/miner-iocs.txt, two levels above src/agent (tsx) or dist/agent (built). */
+/** rules/mining/miner-iocs.txt: the repository's, or the one installed beside the agent's program. */
 function loadMinerIocs(log: Log): MinerIocs {
   try {
-    const text = readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8');
+    const dir = findRulesDir('mining');
+    if (!dir) throw new Error('no rules/mining directory next to the agent code (install with --prefix writes one)');
+    const text = readFileSync(join(dir, 'miner-iocs.txt'), 'utf8');
     const r = parseMinerIocs(text);
     return r.iocs;
   } catch (err) {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { paths } from './home.js';
 import { AGENT_ENV } from './process-tuning.js';
 
@@ -156,5 +157,11 @@ export async function uninstall(o: { home: string; keepData: boolean; prefixBund
   if (o.prefixBundle && existsSync(o.prefixBundle)) {
     rmSync(o.prefixBundle, { force: true });
     o.log(`removed ${o.prefixBundle}`);
+  }
+  // The rules install wrote beside the program.
+  const rules = o.prefixBundle ? join(dirname(o.prefixBundle), 'rules') : null;
+  if (rules && existsSync(rules)) {
+    rmSync(rules, { recursive: true, force: true });
+    o.log(`removed ${rules}`);
   }
 }

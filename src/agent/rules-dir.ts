@@ -2,8 +2,11 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Walks up from this module to the repository's `rules/` (works from src/ and dist/). */
-export function findRulesDir(sub: 'baseline' | 'weakpass', from = dirname(fileURLToPath(import.meta.url))): string | null {
+/**
+ * Walks up from this module to `rules/<sub>`: the repository's (from src/ and dist/), or the one
+ * `install --prefix` wrote beside an installed agent's program (rules-bundle.ts).
+ */
+export function findRulesDir(sub: 'baseline' | 'weakpass' | 'mining', from = dirname(fileURLToPath(import.meta.url))): string | null {
   let dir = from;
   for (let i = 0; i < 5; i += 1) {
     const candidate = join(dir, 'rules', sub);
@@ -20,4 +23,10 @@ export function findRulesDir(sub: 'baseline' | 'weakpass', from = dirname(fileUR
 /** Extra policy directories (colon-separated) an operator adds next to the shipped ones. */
 export function policyDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.VIGIL_BASELINE_POLICY_DIRS ?? '').split(':').filter((d) => d.length > 0);
+}
+
+/** The `rules/` directory itself (the parent of its baseline policies), or null. */
+export function findRulesRoot(from?: string): string | null {
+  const b = from === undefined ? findRulesDir('baseline') : findRulesDir('baseline', from);
+  return b ? dirname(b) : null;
 }

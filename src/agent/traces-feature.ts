@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { emptyIocs, parseMinerIocs, type MinerIocs } from '../engines/mining/index.js';
 import { buildTraceReport, type TraceReport } from '../engines/traces/index.js';
 import { collectTraces } from '../host/traces/index.js';
+import { findRulesDir } from './rules-dir.js';
 import { registerTask } from './task-handlers.js';
 
 /** Task kind of an intrusion-trace investigation (R-6.7); the result is a `TraceReport`. */
@@ -12,7 +13,8 @@ const MAX_REPORT_BYTES = 900 * 1024;
 
 function loadIocs(): MinerIocs {
   try {
-    return parseMinerIocs(readFileSync(fileURLToPath(new URL('../../rules/mining/miner-iocs.txt', import.meta.url)), 'utf8')).iocs;
+    const dir = findRulesDir('mining');
+    return dir ? parseMinerIocs(readFileSync(join(dir, 'miner-iocs.txt'), 'utf8')).iocs : emptyIocs();
   } catch {
     return emptyIocs();
   }

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { LINK_HEADERS, MAX_MESSAGE_BYTES } from '../agent/protocol.js';
+import { packRules } from '../agent/rules-bundle.js';
+import { findRulesRoot } from '../agent/rules-dir.js';
 import { cleanHostFacts } from '../domain/agents/agent-registry.js';
 import { isRefusal } from '../domain/agents/install-code-service.js';
 import { installScript, refusalScript, safeServerUrl } from '../domain/agents/install-script.js';
@@ -70,6 +72,17 @@ export async function agentRoutes(fastify: FastifyInstance, app: AppContext): Pr
     const p = agentBundlePath();
     if (!p) return reply.code(503).type('text/plain').send('The agent bundle is not built: run `npm run build:agent`.');
     return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(p));
+  });
+
+  // The rules an installed agent keeps beside its program (rules-bundle.ts); public like the program.
+  let rules: string | null = null;
+  fastify.get('/agent/rules.json', async (_req, reply) => {
+    if (rules === null) {
+      const root = findRulesRoot();
+      if (!root) return reply.code(503).type('text/plain').send('This server has no rules/ directory.');
+      rules = JSON.stringify(packRules(root));
+    }
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(rules);
   });
 
   fastify.post<{ Body: { code?: unknown; hostFacts?: unknown } }>('/agent/enroll', async (req, reply) => {

@@ -119,6 +119,10 @@ describe('install script end to end (no systemd here: supervised daemon)', () =>
     expect(res.out).toMatch(/no systemd: agent running under its own supervisor/);
     expect(res.code).toBe(0);
     expect(existsSync(join(prefix, 'vigil-agent.mjs'))).toBe(true);
+    // The rules the single-file program needs were installed beside it.
+    expect(res.out).toMatch(/rules: \d+ files in /);
+    expect(existsSync(join(prefix, 'rules/baseline/vigil-debian-essentials.yml'))).toBe(true);
+    expect(existsSync(join(prefix, 'rules/mining/miner-iocs.txt'))).toBe(true);
     const agentId = agentIdOf(home);
     const hub = t.server.services.agents;
     await waitFor('installed agent online', () => hub.isConnected(agentId), 30_000);
@@ -157,6 +161,8 @@ describe('install script end to end (no systemd here: supervised daemon)', () =>
     const agentLog = readFileSync(join(home, 'agent.log'), 'utf8');
     expect(agentLog, agentLog.split('\n').filter((l) => /self-protection|supervisor|exited/.test(l)).join('\n')).toMatch(/replaced by an announced update/);
     expect(existsSync(join(home, 'program-update.json'))).toBe(false);
+    // Both runs found their rules (the first baseline scan runs a few seconds after start).
+    expect(agentLog).not.toMatch(/miner indicators not loaded|baseline policies not found/);
 
     // The agent process dies: its supervisor starts a new one, which reconnects.
     const firstPid = upgraded.pid;
@@ -172,6 +178,7 @@ describe('install script end to end (no systemd here: supervised daemon)', () =>
     expect(existsSync(join(home, 'agent.json'))).toBe(false);
     expect(existsSync(hashes)).toBe(false);
     expect(existsSync(join(prefix, 'vigil-agent.mjs'))).toBe(false);
+    expect(existsSync(join(prefix, 'rules'))).toBe(false);
     await waitFor('agent gone', () => !hub.isConnected(agentId));
   });
 
