@@ -7,12 +7,15 @@
  * --processes N tops the host up to N processes with idle `sleep`s for the run (the issue's ~200),
  * killed at the end. The agent's CPU is also split by thread (main, libuv pool, V8, other).
  *
- *   npm run bench:agent -- [--seconds 600] [--warmup 60] [--processes 200]
+ * --installed runs the program as install.sh leaves it (a copy outside the repository with its rules
+ * and without node_modules, so without koffi's exec events: /proc polling only).
+ *
+ *   npm run bench:agent -- [--seconds 600] [--warmup 60] [--processes 200] [--installed]
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AGENT_ENV, AGENT_V8_FLAGS } from '../src/agent/commands.js';
 import { popClient } from '../test/helpers/sdk.js';
 
@@ -45,8 +48,17 @@ const key = JSON.parse(spawnSync(process.execPath, ['bin/vigil.js', 'admin', 'cr
 const api = popClient(url, key.AccessKeyId, key.AccessKeySecret);
 const code = (await api.request('AddInstallCode', {}, { method: 'POST' })).CaptchaCode as string;
 
-const bundle = 'dist/agent/vigil-agent.mjs';
-execFileSync(process.execPath, [bundle, 'install', '--server', url, '--code', code, '--home', agentHome, '--no-service'], { stdio: 'inherit' });
+// --installed: the program as install.sh leaves it — a copy in a prefix outside this repository,
+// with the rules `install --prefix` fetches and no node_modules (so no koffi: /proc polling only).
+const installed = process.argv.includes('--installed');
+let bundle = 'dist/agent/vigil-agent.mjs';
+if (installed) {
+  const prefix = join(home, 'prefix');
+  mkdirSync(prefix);
+  copyFileSync(bundle, join(prefix, 'vigil-agent.mjs'));
+  bundle = join(prefix, 'vigil-agent.mjs');
+}
+execFileSync(process.execPath, [bundle, 'install', '--server', url, '--code', code, '--home', agentHome, '--no-service', ...(installed ? ['--prefix', dirname(bundle)] : [])], { stdio: 'inherit' });
 // The same V8 flags and environment the agent's service and supervisor use.
 const agent = spawn(process.execPath, [...AGENT_V8_FLAGS, bundle, 'run', '--home', agentHome], { stdio: 'ignore', env: { ...process.env, ...AGENT_ENV } });
 const pid = agent.pid as number;
@@ -119,7 +131,7 @@ const avg = rss.reduce((a, b) => a + b, 0) / rss.length;
 console.log('\n| window | host processes | agent RSS avg / max MB | collection child RSS max MB | agent CPU incl. children (% of one core, average) | load avg before → after |');
 console.log('|---|---|---|---|---|---|');
 console.log(`| ${wall.toFixed(0)} s after ${WARMUP} s warm-up | ${processes} | ${avg.toFixed(1)} / ${Math.max(...rss).toFixed(1)} | ${kidsMax.toFixed(1)} | ${cpuPct.toFixed(2)} | ${load0.map((l) => l.toFixed(2)).join(' ')} → ${load1.map((l) => l.toFixed(2)).join(' ')} |`);
-console.log(`${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}; agent flags ${AGENT_V8_FLAGS.join(' ')}; env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+console.log(`${installed ? 'installed layout (no koffi); ' : ''}${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}; agent flags ${AGENT_V8_FLAGS.join(' ')}; env ${Object.entries(AGENT_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
 console.log(`agent threads (% of one core): ${[...byThread].sort((a, b) => b[1] - a[1]).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')}`);
 
