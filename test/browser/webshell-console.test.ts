@@ -82,7 +82,8 @@ describe('webshell findings in the console', () => {
     expect(await text(ws)).toContain('高');
     expect(await text(page.locator('.ant-card-head-title', { hasText: '网站后门' }))).toBe('网站后门检测结果（1）');
     await page.goto(`${server.url}/console/#/detection/alerts`);
-    await page.locator('[data-testid="alerts-table"] tr', { hasText: 'Webshell' }).getByText('Webshell: php.variable-function-request').click();
+    // Alert names are shown in the console's language (the API keeps the agent's English name).
+    await page.locator('[data-testid="alerts-table"] tr', { hasText: '网站后门' }).getByText('网站后门：php.variable-function-request').click();
     await expect.poll(() => text(page.getByTestId('alert-evidence'))).toContain('偏移 57');
     expect(pageErrors).toEqual([]);
     await page.close();
