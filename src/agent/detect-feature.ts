@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import { join } from 'node:path';
 import { ALERT_EVENT_KIND, type AlertDetails, type AlertEventData } from '../domain/alerts/alert-types.js';
 import { detectMiners, emptyIocs, parseMinerIocs, type MinerFinding, type MinerIocs } from '../engines/mining/index.js';
 import { findStratumUrls, isMinerName } from '../engines/mining/iocs.js';
@@ -16,7 +15,7 @@ import { minerPersistence, registerMinerCleanupTask } from './miner-persistence.
 import type { EventQueue } from './event-queue.js';
 import type { AgentLink } from './link.js';
 import { ExecTrigger } from './exec-trigger.js';
-import { findRulesDir } from './rules-dir.js';
+import { readRulesFile } from './rules-dir.js';
 import { registerResponseTasks } from './respond-feature.js';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -55,11 +54,7 @@ const REVSHELL_NAMES: Record<ReverseShellFinding['class'], string> = {
 /** rules/mining/miner-iocs.txt: the repository's, or the one installed beside the agent's program. */
 function loadMinerIocs(log: Log): MinerIocs {
   try {
-    const dir = findRulesDir('mining');
-    if (!dir) throw new Error('no rules/mining directory next to the agent code (install with --prefix writes one)');
-    const text = readFileSync(join(dir, 'miner-iocs.txt'), 'utf8');
-    const r = parseMinerIocs(text);
-    return r.iocs;
+    return parseMinerIocs(readRulesFile('mining', 'miner-iocs.txt')).iocs;
   } catch (err) {
     log('warn', 'miner indicators not loaded; miner detection uses behaviour only', { error: (err as Error).message });
     return emptyIocs();

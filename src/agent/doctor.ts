@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { defaultPort, dial, DialError, fetchVia, isSecure, proxyFor, type DialOptions } from './dial.js';
 import { caFrom, loadCredentials, paths, type Credentials } from './home.js';
-import { LINK_HEADERS, linkSignature } from './protocol.js';
+import { DEFAULT_TIMESTAMP_WINDOW_SEC, LINK_HEADERS, linkSignature } from './protocol.js';
 
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
 
@@ -16,8 +16,8 @@ export interface Check {
   fix?: string;
 }
 
-/** The server's default signed-request window (config signature.timestampWindowSec), as in Alibaba Cloud's POP. */
-const LINK_WINDOW_SEC = 900;
+/** The server's default window for signed links (its config `signature.timestampWindowSec`). */
+const LINK_WINDOW_SEC = DEFAULT_TIMESTAMP_WINDOW_SEC;
 
 const TLS_HINTS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server uses a self-signed certificate: copy it to this host and pass --ca <file> (or give the server a certificate from a trusted CA)',

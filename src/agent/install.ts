@@ -73,31 +73,26 @@ export async function startDaemon(home: string, self: string[]): Promise<number>
   throw new Error('the agent supervisor did not start (no pid file after 10 s)');
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** SIGTERM to the supervisor (it stops its agent, announced); waits up to 5 s for the supervisor to exit. */
 async function stopDaemon(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 export function daemonPid(home: string): number | null {
   const f = paths(home).pid;
   if (!existsSync(f)) return null;
   const pid = Number(readFileSync(f, 'utf8'));
-  if (!Number.isInteger(pid) || pid <= 1) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
+  return Number.isInteger(pid) && pid > 1 && isAlive(pid) ? pid : null;
 }
 
 export async function installService(o: InstallServiceOptions): Promise<ServiceMode> {

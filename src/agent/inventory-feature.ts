@@ -43,16 +43,16 @@ export function startInventory(
   opts: InventoryOptions = {},
 ): { stop(): void; collectNow(mode?: { full?: boolean; scheduled?: boolean }): Promise<{ sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' }> } {
   const scheduleMs = opts.scheduleMs ?? inventoryScheduleMs();
-  // In-process collections keep the cache in memory; children keep it in the agent home.
-  const hashCache = new ExeHashCache();
+  // Collection children keep executable hashes in the agent home; in-process collections in memory.
   const params = opts.self && opts.home ? { hashCacheFile: paths(opts.home).exeHashes } : {};
+  const inProcess = opts.self ? {} : { hashCache: new ExeHashCache() };
   /** The last snapshot sent on the current link-up (a delta's base, as item JSON), with the link-up it was sent on. */
   let last: { items: InventoryItems; hash: string; linkUp: number | null } | null = null;
   type Outcome = { sent: boolean; items: number; mode: 'full' | 'delta' | 'unchanged' };
   let running: Promise<Outcome> | null = null;
 
   const collect = async (mode: { full?: boolean; scheduled?: boolean }): Promise<Outcome> => {
-    const data = await runCollection(opts.self, 'inventory', params, { hashCache });
+    const data = await runCollection(opts.self, 'inventory', params, inProcess);
     const items = data.processes.length + data.ports.length + data.software.length + data.accounts.length;
     const hash = inventoryHash(data);
     const linkUp = link.state.lastConnectedAt;

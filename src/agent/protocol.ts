@@ -7,6 +7,8 @@ import { createHmac } from 'node:crypto';
  */
 export const LINK_PROTOCOL_VERSION = 1;
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Default window (s) for signed timestamps: API calls (as Alibaba Cloud's POP) and agent links. */
+export const DEFAULT_TIMESTAMP_WINDOW_SEC = 900;
 
 export const LINK_HEADERS = {
   agentId: 'x-vigil-agent-id',

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,13 @@ export function findRulesDir(sub: 'baseline' | 'weakpass' | 'mining', from = dir
 /** Extra policy directories (colon-separated) an operator adds next to the shipped ones. */
 export function policyDirsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.VIGIL_BASELINE_POLICY_DIRS ?? '').split(':').filter((d) => d.length > 0);
+}
+
+/** Text of `rules/<sub>/<name>`; throws with the reason when there is no such rules directory or file. */
+export function readRulesFile(sub: 'baseline' | 'weakpass' | 'mining', name: string): string {
+  const dir = findRulesDir(sub);
+  if (!dir) throw new Error(`no rules/${sub} directory next to the agent code (install with --prefix writes one)`);
+  return readFileSync(join(dir, name), 'utf8');
 }
 
 /** The `rules/` directory itself (the parent of its baseline policies), or null. */

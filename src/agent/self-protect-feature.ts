@@ -54,6 +54,10 @@ export function startSelfProtection(o: SelfProtectionOptions) {
   const supervisorPid = Number(env[SUPERVISOR_ENV]) || null;
   const managedBy: 'supervisor' | 'systemd' | null = supervisorPid ? 'supervisor' : underSystemd(env) ? 'systemd' : null;
 
+  const report = (a: AlertEventData): void => {
+    o.log('warn', `self-protection: ${a.details.evidence ?? ''}`);
+    o.push(a);
+  };
   const program = o.program ?? process.argv[1];
   const files = [program, p.credentials, UNIT_FILE, CRON_FILE].filter((f): f is string => typeof f === 'string' && existsSync(f));
   /** install.sh announced exactly this new program a short while ago (an upgrade, not tampering). */
@@ -79,18 +83,14 @@ export function startSelfProtection(o: SelfProtectionOptions) {
         o.event('agent.program-updated', { path: c.path, sha256: c.sha256 });
         return;
       }
-      o.log('warn', `self-protection: ${c.evidence}`);
-      o.push(tamperAlert(c));
+      report(tamperAlert(c));
     },
   });
 
   if (managedBy) {
     const prev = tryJson<RunState>(p.runState);
     const alert = previousRunAlert(prev, tryJson<ExitRecord>(p.lastExit), prev !== null && prev.pid !== process.pid && agentRunning(prev.pid));
-    if (alert) {
-      o.log('warn', `self-protection: ${alert.details.evidence ?? ''}`);
-      o.push(alert);
-    }
+    if (alert) report(alert);
   }
   const state: RunState = { pid: process.pid, startedAt: Date.now(), clean: false };
   const writeState = () => {
@@ -108,9 +108,7 @@ export function startSelfProtection(o: SelfProtectionOptions) {
   const parentWatch = setInterval(() => {
     if (managedBy !== 'supervisor' || supervisorReported || supervisorPid === null || process.ppid === supervisorPid) return;
     supervisorReported = true;
-    const a = supervisorLostAlert(supervisorPid, process.ppid);
-    o.log('warn', `self-protection: ${a.details.evidence ?? ''}`);
-    o.push(a);
+    report(supervisorLostAlert(supervisorPid, process.ppid));
   }, 2_000);
   parentWatch.unref();
 
@@ -127,17 +125,10 @@ export function startSelfProtection(o: SelfProtectionOptions) {
   };
 
   return {
-    managedBy,
-    files,
-    check: () => guard.check(),
     /** A stop signal arrived: reports it when nobody announced it, then marks this run as ended knowingly. */
     onSignal(signal: NodeJS.Signals): void {
       const r = intended(signal);
-      if (!r.intended) {
-        const a = signalAlert(signal, r.by);
-        o.log('warn', `self-protection: ${a.details.evidence ?? ''}`);
-        o.push(a);
-      }
+      if (!r.intended) report(signalAlert(signal, r.by));
       state.clean = true;
       state.stoppedBy = r.intended ? `${signal} from ${r.by}` : `${signal} (reported)`;
       writeState();

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { emptyIocs, parseMinerIocs, type MinerIocs } from '../engines/mining/index.js';
 import { buildTraceReport, type TraceReport } from '../engines/traces/index.js';
 import { collectTraces } from '../host/traces/index.js';
-import { findRulesDir } from './rules-dir.js';
+import { readRulesFile } from './rules-dir.js';
 import { registerTask } from './task-handlers.js';
 
 /** Task kind of an intrusion-trace investigation (R-6.7); the result is a `TraceReport`. */
@@ -13,8 +11,7 @@ const MAX_REPORT_BYTES = 900 * 1024;
 
 function loadIocs(): MinerIocs {
   try {
-    const dir = findRulesDir('mining');
-    return dir ? parseMinerIocs(readFileSync(join(dir, 'miner-iocs.txt'), 'utf8')).iocs : emptyIocs();
+    return parseMinerIocs(readRulesFile('mining', 'miner-iocs.txt')).iocs;
   } catch {
     return emptyIocs();
   }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_TIMESTAMP_WINDOW_SEC } from '../agent/protocol.js';
 
 const FACILITY_NAMES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'clock', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'];
 const QueueKeys = {
@@ -128,7 +129,7 @@ export function defaultConfig(): Config {
     tls: { selfSigned: false },
     allowInsecureRemote: false,
     trustedProxies: [],
-    signature: { timestampWindowSec: 900, nonceTtlSec: 900 },
+    signature: { timestampWindowSec: DEFAULT_TIMESTAMP_WINDOW_SEC, nonceTtlSec: 900 },
     session: { ttlMinutes: 720 },
     login: { maxFailures: 5, lockoutMinutes: 15, perIpPerMinute: 30 },
     audit: { retentionDays: 180 },
